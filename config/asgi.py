@@ -1,0 +1,29 @@
+"""ASGI entry point: HTTP goes to Django, ``/ws/`` to the authenticated realtime consumer."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from automation.consumers import RealtimeConsumer  # noqa: E402
+from automation.ws_auth import WebSocketAuthMiddleware  # noqa: E402
+
+websocket_urlpatterns = [path("ws/", RealtimeConsumer.as_asgi())]
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            CookieMiddleware(
+                SessionMiddleware(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
+        ),
+    }
+)
