@@ -1,9 +1,11 @@
 from django.urls import path
 
-from accounts import views
+from accounts.views import onboarding
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("onboarding/", views.onboarding, name="onboarding"),
-    path("org/switch/", views.organization_switch, name="organization_switch"),
+    path("", onboarding.dashboard, name="dashboard"),
+    path("onboarding/", onboarding.onboarding, name="onboarding"),
+    path("org/switch/", onboarding.organization_switch, name="organization_switch"),
+    # Organization settings (accounts/views/organization.py)
+    # Security and MFA (accounts/views/security.py)
 ]

@@ -15,5 +15,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
-handler403 = "accounts.views.permission_denied"
-handler404 = "accounts.views.page_not_found"
+handler403 = "accounts.views.errors.permission_denied"
+handler404 = "accounts.views.errors.page_not_found"

@@ -1,4 +1,4 @@
-"""Web pages of accounts: dashboard landing, onboarding, organization switch, error pages."""
+"""Landing, onboarding and switching organizations."""
 
 from __future__ import annotations
 
@@ -51,11 +51,3 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     return redirect(next_url)
-
-
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", {"message": str(exception or "")}, status=403)
-
-
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)

@@ -1,0 +1,1 @@
+"""Web pages of accounts, one module per area: onboarding, organization settings, security."""
