@@ -11,10 +11,12 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.request import Request
 
 from accounts.errors import NotFound, PermissionDenied
+from accounts.mfa import mfa_enabled
 from accounts.models import ApiKey, Membership, Organization
 from accounts.permissions import API_KEY_SCOPE_ROLE
 from accounts.tenancy import ACTIVE_ORG_SESSION_KEY, OrgContext
@@ -52,7 +54,15 @@ def api_org_context(request: Request) -> OrgContext:
                     "You belong to several organizations: send the X-Organization header."
                 )
             membership = found[0]
-    return OrgContext(organization=membership.organization, role=membership.role, user=user)
+    organization = membership.organization
+    if organization.require_mfa and not mfa_enabled(user):
+        # The web holds such members at Settings → Security; the API must not be a way around.
+        raise PermissionDenied(
+            f"{organization.name} requires two-factor authentication. Turn it on in Settings → "
+            "Security, then sign in again with a code.",
+            code="mfa_enrollment_required",
+        )
+    return OrgContext(organization=organization, role=membership.role, user=user)
 
 
 class HasActionPermission(permissions.BasePermission):
@@ -65,6 +75,28 @@ class HasActionPermission(permissions.BasePermission):
         return True
 
 
+class UserCredentialRequired(permissions.BasePermission):
+    """For endpoints about the signed-in person (profile, starting an organization, accepting
+    an invitation): an API key acts for its organization, never as the person who created it."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if isinstance(request.auth, ApiKey):
+            raise PermissionDenied("API keys cannot do this: sign in as a user (JWT or session).")
+        return True
+
+
+ORGANIZATION_HEADER = OpenApiParameter(
+    name="X-Organization",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Id or slug of the organization to act in. Needed when the user belongs to several "
+        "organizations; ignored for API keys, which act in their own organization."
+    ),
+)
+
+
+@extend_schema(parameters=[ORGANIZATION_HEADER])
 class OrgScopedViewSet(viewsets.GenericViewSet):
     """Base for org-owned resources. Subclasses implement ``get_org_queryset(org)`` (a selector
     call) and ``action_permissions``; object lookups outside the organization are 404s."""

@@ -1,9 +1,12 @@
-"""Web middleware for accounts: audit request context, the MFA gate, domain-error pages."""
+"""Web middleware for accounts: audit request context, sign-in sessions, the MFA gate, and
+domain-error pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
+from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,11 +14,33 @@ from django.urls import reverse
 from accounts.audit import request_meta_from_headers, request_meta_var
 from accounts.errors import NotFound, PermissionDenied
 from accounts.mfa import mfa_enabled, session_passed_mfa
+from accounts.signin import user_session_touch
 from accounts.tenancy import web_org_context
 
-# Paths a signed-in user may reach before passing MFA (or enrolling when the org requires it).
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/api/", "/ws/", "/mfa/")
-MFA_SETUP_EXEMPT_PREFIXES = ("/settings/security", "/org/switch", "/onboarding")
+# Paths a signed-in user may reach before passing MFA: signing out, the public auth pages, and
+# the API/WebSocket, whose own authentication refuses unverified sessions. Everything else under
+# /accounts/ (password change, emails, connected accounts) needs the second factor first.
+MFA_EXEMPT_PREFIXES = (
+    "/mfa/",
+    "/accounts/logout/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/confirm-email/",
+    "/accounts/password/reset/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/api/",
+    "/ws/",
+)
+# Paths a member of an organization that requires MFA may reach before enrolling.
+MFA_SETUP_EXEMPT_PREFIXES = (
+    "/settings/security",
+    "/accounts/",
+    "/org/switch",
+    "/onboarding",
+    "/invitations/",
+)
 
 
 class AuditContextMiddleware:
@@ -41,13 +66,35 @@ class MFAMiddleware:
         user = request.user
         path = request.path
         if user.is_authenticated and not path.startswith(MFA_EXEMPT_PREFIXES):
-            if not session_passed_mfa(request.session, user):
-                return redirect(f"{reverse('mfa_verify')}?next={request.get_full_path()}")
+            # django-otp's OTPMiddleware already loaded and checked the session's device.
+            verified = getattr(user, "otp_device", None) is not None
+            if not verified and not session_passed_mfa(request.session, user):
+                query = urlencode({"next": request.get_full_path()}, safe="/")
+                return _redirect(request, f"{reverse('mfa_verify')}?{query}")
             if not path.startswith(MFA_SETUP_EXEMPT_PREFIXES):
                 context = web_org_context(request)
                 if context and context.organization.require_mfa and not mfa_enabled(user):
-                    return redirect(f"{reverse('settings_security')}?required=1")
+                    return _redirect(request, f"{reverse('settings_security')}?required=1")
         return self.get_response(request)
+
+
+class UserSessionMiddleware:
+    """Keep the signed-in session's ``UserSession`` current; end a session revoked elsewhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not user_session_touch(request):
+            logout(request)
+        return self.get_response(request)
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect htmx turns into a full page load instead of swapping a page into a fragment."""
+    if request.headers.get("HX-Request"):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 class DomainErrorMiddleware:

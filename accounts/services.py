@@ -374,6 +374,24 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     return invitation
 
 
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: User) -> IssuedInvitation:
+    """Email a fresh link for an unused invitation; the old link stops working.
+
+    Only a hash of the token is stored, so the original link cannot be shown or sent again.
+    """
+    if invitation.status not in ("pending", "expired"):
+        raise Conflict(f"This invitation was {invitation.status}; send a new one instead.")
+    if invitation.status == "pending":
+        invitation_revoke(invitation=invitation, actor=actor)
+    return invitation_create(
+        organization=invitation.organization,
+        email=invitation.email,
+        role=invitation.role,
+        actor=actor,
+    )
+
+
 # --- API keys --------------------------------------------------------------------------------
 
 

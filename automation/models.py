@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -18,6 +20,9 @@ class Event(OrgOwned):
     )
     created_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Bookkeeping for the sweeper: an event a task is still retrying is left to that task.
+    dispatch_attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -34,7 +39,7 @@ class Event(OrgOwned):
     def __str__(self) -> str:
         return f"#{self.pk} {self.name}"
 
-    def as_message(self) -> dict:
+    def as_message(self) -> dict[str, Any]:
         """The wire shape sent to WebSocket clients and webhook receivers."""
         return {
             "id": self.pk,

@@ -1,11 +1,16 @@
-"""Forwarding committed events to connected browsers and API clients over Channels groups."""
+"""Forwarding committed events to connected browsers and API clients over Channels groups.
+
+Every socket of a member joins ``org.<id>``; each socket also joins ``user.<id>``, where it
+hears that its memberships changed so it can follow its organizations anew.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from automation.catalog import CATALOG
 from automation.events import subscriber
 from automation.models import Event
 
@@ -23,12 +28,35 @@ def forward_to_websockets(event: Event) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(
-        org_group(event.organization_id),
-        {
-            "type": "event.forward",
-            "organization": event.organization_id,
-            "perm": CATALOG[event.name].visible_to,
-            "event": event.as_message(),
-        },
+    # Membership news first: the socket re-reads its roles before it judges the event itself.
+    messages: list[tuple[str, dict[str, Any]]] = [
+        (user_group(user_id), {"type": "membership.changed"})
+        for user_id in sorted(_users_whose_membership_changed(event))
+    ]
+    messages.append(
+        (
+            org_group(event.organization_id),
+            {
+                "type": "event.forward",
+                "organization": event.organization_id,
+                "event": event.as_message(),
+            },
+        )
     )
+    # One event loop (and Redis connection) per event, not one per message.
+    async_to_sync(_send_all)(layer, messages)
+
+
+async def _send_all(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    for group, message in messages:
+        await layer.group_send(group, message)
+
+
+def _users_whose_membership_changed(event: Event) -> set[int]:
+    payload: dict[str, Any] = event.payload
+    if event.name.startswith("member."):
+        member = payload.get("member") or {}
+        return {member["user"]} if isinstance(member, dict) and member.get("user") else set()
+    if event.name == "organization.ownership_transferred":
+        return {payload[key] for key in ("from_user", "to_user") if payload.get(key)}
+    return set()

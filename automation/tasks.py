@@ -1,28 +1,54 @@
+"""Celery tasks that deliver committed events; thin wrappers around ``automation.events``."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from automation import events
 from automation.models import Event
 
+DISPATCH_MAX_RETRIES = 8
+# Longer than a dispatch task's whole retry chain (backoff 2, 4, … capped at 300 s), so the
+# sweeper never starts a second chain beside a live one.
+RETRY_CHAIN_SECONDS = 15 * 60
+# After this many attempts an event is left for a person to look at (dispatched_at stays empty).
+SWEEP_MAX_ATTEMPTS = 5 * (DISPATCH_MAX_RETRIES + 1)
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=2, max_retries=8)
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=DISPATCH_MAX_RETRIES,
+)
 def dispatch_event(event_id: int) -> None:
     events.dispatch(event_id)
 
 
 @shared_task
 def sweep_undispatched_events(older_than_seconds: int = 30, limit: int = 500) -> int:
-    """Redispatch events whose on-commit enqueue never happened (crash, broker outage)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    """Redispatch events whose on-commit enqueue never happened (crash, broker outage), and
+    events whose retries ran out, until ``SWEEP_MAX_ATTEMPTS``. Returns how many it enqueued."""
+    now = timezone.now()
     ids = list(
-        Event.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
+        Event.objects.filter(
+            Q(last_attempt_at__isnull=True)
+            | Q(last_attempt_at__lt=now - timedelta(seconds=RETRY_CHAIN_SECONDS)),
+            dispatched_at__isnull=True,
+            created_at__lt=now - timedelta(seconds=older_than_seconds),
+            dispatch_attempts__lt=SWEEP_MAX_ATTEMPTS,
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    # Stamped before enqueueing, so a backlog that keeps the tasks queued past the next sweep
+    # does not pile up copies of them.
+    Event.objects.filter(pk__in=ids).update(last_attempt_at=now)
     for event_id in ids:
         dispatch_event.delay(event_id)
     return len(ids)

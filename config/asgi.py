@@ -5,22 +5,22 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Django must be set up before anything below imports models.
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from automation.consumers import RealtimeConsumer  # noqa: E402
-from automation.ws_auth import WebSocketAuthMiddleware  # noqa: E402
+from automation.ws_auth import SameSiteOriginValidator, WebSocketAuthMiddleware  # noqa: E402
 
 websocket_urlpatterns = [path("ws/", RealtimeConsumer.as_asgi())]
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SameSiteOriginValidator(
             CookieMiddleware(
                 SessionMiddleware(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -13,12 +14,30 @@ _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
     "asctime",
     "request_id",
+    "request",  # django.request attaches the HttpRequest itself; the message names the path
 }
+# A JWT in a WebSocket URL (``/ws/?token=…``) would otherwise land in the server's access log.
+_SECRET_IN_URL = re.compile(r"([?&](?:token|access_token|key)=)[^&\s\"']+")
 
 
 class RequestIdFilter(logging.Filter):
+    """Attach the current request's id, also to django.request's lines logged after the
+    middleware returned (they carry the request)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request_id = request_id_var.get()
+        if request_id == "-":
+            request_id = getattr(getattr(record, "request", None), "request_id", "-")
+        record.request_id = request_id
+        return True
+
+
+class RedactSecretsFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SECRET_IN_URL.sub(r"\1[redacted]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 

