@@ -1,17 +1,12 @@
 # BiDi production image: one image for web (uvicorn), worker and beat (see docker-compose.yml).
 
-# --- Front-end libraries from npm, copied like `make assets` does (keep the two in step) -------
-# The .map files come along: the production static storage follows sourceMappingURL references.
+# --- Front-end libraries from npm, copied by the same script `make assets` runs --------------
 FROM node:20-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
-RUN mkdir -p vendor/bootstrap vendor/bootstrap-icons vendor/htmx \
- && cp node_modules/bootstrap/dist/css/bootstrap.min.css* \
-       node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* vendor/bootstrap/ \
- && cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css \
-       node_modules/bootstrap-icons/font/fonts vendor/bootstrap-icons/ \
- && cp node_modules/htmx.org/dist/htmx.min.js vendor/htmx/
+COPY scripts/copy_vendor_assets.sh scripts/
+RUN scripts/copy_vendor_assets.sh vendor
 
 # --- The application ---------------------------------------------------------------------------
 FROM python:3.11-slim

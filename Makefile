@@ -24,12 +24,9 @@ $(VENV)/.installed: requirements-dev.txt
 assets: $(VENDOR)/.built
 
 # Front-end libraries come from npm (package.json + package-lock.json), never hand-pasted.
-$(VENDOR)/.built: package-lock.json
+$(VENDOR)/.built: package-lock.json scripts/copy_vendor_assets.sh
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
-	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	scripts/copy_vendor_assets.sh $(VENDOR)
 	touch $@
 
 # Browser tests drive Debian's Chromium; install it only when it is missing.

@@ -172,7 +172,7 @@ def asgi_live_server(transactional_db, settings) -> Iterator[LiveServer]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(application, lifespan="off", log_level="warning", ws="websockets")
+        uvicorn.Config(application, lifespan="off", log_level="warning", ws="websockets-sansio")
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

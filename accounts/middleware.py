@@ -3,6 +3,7 @@ domain-error pages."""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.audit import request_meta_from_headers, request_meta_var
 from accounts.errors import NotFound, PermissionDenied
@@ -76,6 +78,24 @@ class MFAMiddleware:
                 if context and context.organization.require_mfa and not mfa_enabled(user):
                     return _redirect(request, f"{reverse('settings_security')}?required=1")
         return self.get_response(request)
+
+
+class UserTimezoneMiddleware:
+    """Show dates in the signed-in user's time zone (set on their profile)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(zone or "UTC"))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class UserSessionMiddleware:

@@ -35,6 +35,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "apikey.manage": _MANAGERS,
     "audit.view": _MANAGERS,
     "event.view": _MANAGERS,
+    # crm: contacts, companies, notes, tags, saved views, imports
+    "crm.view": _ALL,
+    "crm.edit": _WRITERS,
+    "crm.delete": _MANAGERS,
+    "crm.import": _WRITERS,
+    "crm.export": _WRITERS,
+    "crm.configure": _MANAGERS,
 }
 
 # API keys act with the rights of a role chosen by their scope, never more than "bidi".

@@ -32,7 +32,12 @@ INVITATION_TTL = timedelta(days=7)
 API_KEY_PREFIX = "bidi_"
 
 
-def _require(organization: Organization, actor: User, perm: str) -> Membership:
+def require_permission(organization: Organization, actor: User, perm: str) -> Membership:
+    """The actor's membership, if their role grants ``perm``; every app's services call this.
+
+    Not a member → NotFound (the organization's existence is not confirmed); a member without
+    the permission → PermissionDenied naming it.
+    """
     membership = Membership.objects.filter(organization=organization, user=actor).first()
     if membership is None:
         raise NotFound("Organization not found.")
@@ -98,7 +103,7 @@ def _org_payload(organization: Organization) -> dict:
 
 @transaction.atomic
 def organization_update(*, organization: Organization, actor: User, data: dict) -> Organization:
-    _require(organization, actor, "organization.manage")
+    require_permission(organization, actor, "organization.manage")
     if "name" in data:
         data = {**data, "name": str(data["name"]).strip()}
         if not data["name"]:
@@ -129,7 +134,7 @@ def organization_update(*, organization: Organization, actor: User, data: dict) 
 @transaction.atomic
 def member_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
     """Change a member's role. Owners change only through ownership transfer."""
-    actor_membership = _require(membership.organization, actor, "member.manage")
+    actor_membership = require_permission(membership.organization, actor, "member.manage")
     if role not in Role.values:
         raise ValidationError("Unknown role.", fields={"role": [f"Choose one of {Role.values}."]})
     if membership.role == Role.OWNER:
@@ -162,7 +167,7 @@ def member_remove(*, membership: Membership, actor: User) -> None:
     """Remove someone else (admins/owner) or yourself (leave). The owner cannot leave."""
     organization = membership.organization
     if membership.user_id != actor.pk:
-        actor_membership = _require(organization, actor, "member.manage")
+        actor_membership = require_permission(organization, actor, "member.manage")
         if membership.role == Role.OWNER:
             raise PermissionDenied("The owner cannot be removed.")
         if membership.role == Role.ADMIN and actor_membership.role != Role.OWNER:
@@ -183,7 +188,7 @@ def organization_transfer_ownership(
     *, organization: Organization, to_user: User, actor: User
 ) -> Membership:
     """Make another member the owner; the previous owner becomes an admin."""
-    current = _require(organization, actor, "organization.transfer")
+    current = require_permission(organization, actor, "organization.transfer")
     target = (
         Membership.objects.select_for_update()
         .filter(organization=organization, user=to_user)
@@ -232,7 +237,7 @@ def invitation_create(
     *, organization: Organization, email: str, role: str, actor: User
 ) -> IssuedInvitation:
     """Invite ``email`` with ``role`` and email them a single-use link valid for 7 days."""
-    actor_membership = _require(organization, actor, "invitation.manage")
+    actor_membership = require_permission(organization, actor, "invitation.manage")
     email = email.strip().lower()
     if role not in assignable_roles(actor_membership.role):
         raise ValidationError(
@@ -354,7 +359,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
-    _require(invitation.organization, actor, "invitation.manage")
+    require_permission(invitation.organization, actor, "invitation.manage")
     if invitation.status != "pending":
         raise Conflict(f"This invitation has already {invitation.status}.")
     invitation.revoked_at = timezone.now()
@@ -405,7 +410,7 @@ class IssuedApiKey:
 def api_key_create(
     *, organization: Organization, name: str, scopes: list[str], actor: User
 ) -> IssuedApiKey:
-    _require(organization, actor, "apikey.manage")
+    require_permission(organization, actor, "apikey.manage")
     name = name.strip()
     errors: dict[str, list[str]] = {}
     if not name:
@@ -446,7 +451,7 @@ def _api_key_payload(api_key: ApiKey) -> dict:
 
 @transaction.atomic
 def api_key_revoke(*, api_key: ApiKey, actor: User) -> ApiKey:
-    _require(api_key.organization, actor, "apikey.manage")
+    require_permission(api_key.organization, actor, "apikey.manage")
     if api_key.revoked_at is not None:
         return api_key
     api_key.revoked_at = timezone.now()

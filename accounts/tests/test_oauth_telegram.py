@@ -31,14 +31,6 @@ from accounts.tests.factories import UserFactory
 BOT_ID = "7012345678"
 BOT_TOKEN = f"{BOT_ID}:AAH-test-token-for-bidi-login"
 MAX_AGE = 300
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 User = get_user_model()
 
@@ -259,6 +251,8 @@ def test_browser_logs_in_with_telegram_through_the_callback_page(
     callback page's script posting it (templates/telegram/callback.html), and the email step."""
     from playwright.sync_api import sync_playwright
 
+    from tests.browser import launch_chromium
+
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     encoded = base64.b64encode(json.dumps(signed_payload()).encode()).decode().rstrip("=")
 
@@ -267,9 +261,7 @@ def test_browser_logs_in_with_telegram_through_the_callback_page(
         route.fulfill(status=302, headers={"Location": f"{return_to}#tgAuthResult={encoded}"})
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.route("https://oauth.telegram.org/**", telegram_confirms)
