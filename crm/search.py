@@ -43,9 +43,9 @@ IDENTIFIER, NAME, RELATED = 0, 1, 2
 # Name candidates fetched (unordered, straight from the index) before ranking them.
 NAME_CANDIDATES = 200
 # pg_trgm's default threshold (0.3) lets names sharing only common trigrams ("an", "ov")
-# through: at a million contacts ~15,000 rows rechecked and a LIMIT that cuts off the real
-# match. One swapped letter in a two-word name still scores ≥ 0.5 (docs/benchmarks.md).
-TRIGRAM_THRESHOLD = 0.5
+# through: at a million contacts ~15,000 rows rechecked, and a LIMIT that cuts off the real
+# match. Two letters swapped in a short two-word name ("Leon Wlison") still scores ≥ 0.45.
+TRIGRAM_THRESHOLD = 0.45
 MAX_QUERY_LENGTH = 200
 
 # Same separators as the SQL function: whitespace and ASCII punctuation.
