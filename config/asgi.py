@@ -1,6 +1,5 @@
 """ASGI entry point: HTTP goes to Django, ``/ws/`` to the authenticated realtime consumer."""
 
-import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -28,9 +27,3 @@ application = ProtocolTypeRouter(
         ),
     }
 )
-
-# Everything imported so far lives as long as the process: move it out of the garbage
-# collector's reach, so full collections stop scanning it (they caused ~100 ms latency spikes
-# every few dozen requests in the CRM search benchmark).
-gc.collect()
-gc.freeze()
