@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
@@ -33,6 +34,8 @@ class Event(OrgOwned):
                 name="event_undispatched_idx",
                 condition=models.Q(dispatched_at__isnull=True),
             ),
+            # "Events about this record" (timelines) ask payload @> {"contact": {"id": …}}.
+            GinIndex(fields=["payload"], opclasses=["jsonb_path_ops"], name="event_payload_gin"),
         ]
         ordering = ["-id"]
 
