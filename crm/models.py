@@ -51,6 +51,29 @@ class Tag(OrgOwned):
         return self.name
 
 
+class NameWord(OrgOwned):
+    """The organization's dictionary of words in contact and company names, for typo tolerance.
+
+    The search box corrects a mistyped word ("Nguyne") by looking up which of its one-edit
+    variants are real name words here, then asks the name index for those alone: the way a
+    search engine expands a fuzzy term against its term dictionary. Rows are written by
+    statement-level triggers on ``crm_contact`` and ``crm_company`` (migration 0003), so every
+    write path (services, imports with COPY, merges, the admin) keeps it complete. Words of
+    renamed or deleted records stay: a stale word only widens a typo search that then matches
+    no one.
+    """
+
+    word = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "word"], name="name_word_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class CustomFieldDefinition(OrgOwned):
     """A field an organization adds to contacts or companies; values live in ``custom_fields``."""
 

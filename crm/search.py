@@ -11,8 +11,12 @@ Every branch is a small query on an index that answers it without scanning the o
   come unordered from the GIN index and are ranked here by pg_trgm's similarity;
 - related (tier 2): contacts of the best-matching companies, contacts and companies with a tag
   of that name, and notes whose words match (GIN full-text on the body);
-- typos, only when nothing above matched: sound-alike codes ("Jhon Smtih" → J500 & S530), then
-  trigram similarity (``lower(name) % q`` on the trigram GIN index) as the last resort.
+- typos, only when nothing above matched: first each mistyped word is corrected against the
+  organization's dictionary of name words (``NameWord``: its variants one edit away — a letter
+  dropped, added, replaced or two neighbours swapped — that are real name words, "Nguyne" →
+  nguyen), and the name index is asked for those exact words; then sound-alike codes ("Jhon
+  Smtih" → J500 & S530); then trigram similarity (``lower(name) % q`` on the trigram GIN index)
+  as the last resort.
 """
 
 from __future__ import annotations
@@ -28,7 +32,15 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from accounts.models import Organization
-from crm.models import Company, Contact, ContactCompany, Note, Tag, name_search_vector
+from crm.models import (
+    Company,
+    Contact,
+    ContactCompany,
+    NameWord,
+    Note,
+    Tag,
+    name_search_vector,
+)
 from crm.normalize import (
     domain_normalize,
     email_normalize,
@@ -47,6 +59,12 @@ NAME_CANDIDATES = 200
 # match. Two letters swapped in a short two-word name ("Leon Wlison") still scores ≥ 0.45.
 TRIGRAM_THRESHOLD = 0.45
 MAX_QUERY_LENGTH = 200
+# Shorter words have too many real neighbours one edit away ("li" → al, le, lin, …) to correct.
+MIN_CORRECTED_WORD = 4
+# Letters a typo can add or put in place of another: the word's own script, with the accented
+# Latin letters European names use.
+_LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyzàáâãäåçćčďèéêëěìíîïłñńňòóôõöøřśšşťùúûüůýÿžźżß"
+_CYRILLIC_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ"
 
 # Same separators as the SQL function: whitespace and ASCII punctuation.
 _SEPARATORS = re.compile(r"[\s!-/:-@\[-`{-~]+")
@@ -146,6 +164,58 @@ def _tsquery(terms: Iterable[str], *, prefix_last: bool = False) -> str:
     return " & ".join(quoted)
 
 
+def one_edit_variants(word: str) -> set[str]:
+    """Every string one edit away from ``word`` (Damerau: a letter deleted, inserted or replaced,
+    or two neighbours swapped), in the word's own alphabet. A 7-letter word has ~1,300."""
+    alphabet = _CYRILLIC_LETTERS if any(c in _CYRILLIC_LETTERS for c in word) else _LATIN_LETTERS
+    variants: set[str] = set()
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        variants.update(head + letter + tail for letter in alphabet)
+        if tail:
+            variants.add(head + tail[1:])
+            variants.update(head + letter + tail[1:] for letter in alphabet)
+        if len(tail) > 1:
+            variants.add(head + tail[1] + tail[0] + tail[2:])
+    variants.discard(word)
+    return variants
+
+
+def _corrected_words(organization: Organization, words: list[str]) -> list[list[str]]:
+    """For each query word, the name words it may stand for: itself when the organization's
+    names use it, otherwise its real neighbours one edit away. When every word is a real word
+    (and yet no name had them all: "Paul Smit" for Paul Smith), all are widened. An empty list
+    means some word has no correction, and this stage cannot help."""
+    correctable = [w for w in words if len(w) >= MIN_CORRECTED_WORD]
+    candidates = set(words)
+    for word in correctable:
+        candidates |= one_edit_variants(word)
+    # One array parameter, not ``IN (%s, …)`` with thousands of placeholders to parse.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM {NameWord._meta.db_table} "  # noqa: S608 - our own table name
+            "WHERE organization_id = %s AND word = ANY(%s::varchar[])",
+            [organization.pk, sorted(candidates)],
+        )
+        known = {word for (word,) in cursor.fetchall()}
+    all_known = all(word in known for word in words)
+    groups = []
+    for word in words:
+        if word in known and not (all_known and word in correctable):
+            groups.append([word])
+            continue
+        group = sorted((one_edit_variants(word) | {word}) & known) if word in correctable else []
+        if not group:
+            return []
+        groups.append(group)
+    return groups
+
+
+def _tsquery_any(groups: list[list[str]]) -> str:
+    """Every group matched by one of its words: ``('nguyen' | 'nguyan') & ('mark')``."""
+    return " & ".join("(" + " | ".join(f"'{word}'" for word in group) + ")" for group in groups)
+
+
 # --- branches ----------------------------------------------------------------------------------
 
 
@@ -165,9 +235,22 @@ def names_similar(queryset: QuerySet, field: str, text: str) -> QuerySet:
 
 
 def _names_at_stage(
-    queryset: QuerySet, field: str, stage: str, text: str, words: list[str], limit: int
+    queryset: QuerySet,
+    field: str,
+    stage: str,
+    text: str,
+    words: list[str],
+    limit: int,
+    corrections: list[list[str]] | None = None,
 ) -> list[tuple]:
-    """(id, name) found by one stage: exact words, last word as prefix, sound-alike, trigram."""
+    """(id, name) found by one stage: exact words, last word as prefix, corrected words (the
+    groups ``_corrected_words`` found), sound-alike, trigram."""
+    if stage == "corrected":
+        return (
+            _names_matching(queryset, field, _tsquery_any(corrections), limit)
+            if corrections
+            else []
+        )
     if stage == "exact":
         return _names_matching(queryset, field, _tsquery(words), limit)
     if stage == "prefix":
@@ -228,9 +311,12 @@ def _collect(
     # Typo tolerance only when nothing at all matched: the fast path stays fast, exact note or
     # tag matches are not pushed down by sound-alike names, and typos still find someone.
     if not found.best:
-        for stage in ("sound", "similar"):
+        corrections = _corrected_words(organization, words)
+        for stage in ("corrected", "sound", "similar"):
             names = {
-                kind: dict(_names_at_stage(queryset, field, stage, lowered, words, cap))
+                kind: dict(
+                    _names_at_stage(queryset, field, stage, lowered, words, cap, corrections)
+                )
                 for kind, queryset, field in sources
             }
             if any(names.values()):

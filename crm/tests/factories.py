@@ -12,6 +12,7 @@ from crm.models import (
     Entity,
     ImportJob,
     ImportRowError,
+    NameWord,
     Note,
     SavedView,
     Tag,
@@ -112,3 +113,11 @@ class ImportRowErrorFactory(factory.django.DjangoModelFactory):
     line = 2
     reason = "Invalid email address."
     row = factory.LazyFunction(lambda: {"email": "nope"})
+
+
+class NameWordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NameWord
+
+    organization = factory.SubFactory(OrganizationFactory)
+    word = factory.Sequence(lambda n: f"word{n}")

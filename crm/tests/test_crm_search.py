@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from crm.search import query_words, sound_code
+from crm.search import one_edit_variants, query_words, sound_code
 from crm.selectors import crm_search
 from crm.tests.factories import (
     CompanyFactory,
@@ -51,6 +51,50 @@ def test_typos_in_both_names_still_find_the_person_first(org):
 
     assert hits[0].name == "John Smith"
     assert hits[0].match == "similar_name"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Mark Nguyne", "Mark Ngyen", "Mark Nguyeen", "Mark Nguyan", "Mrak Nguyen", "mark nguyen."],
+    ids=["swapped", "dropped", "doubled", "replaced", "swapped-first-name", "exact"],
+)
+def test_one_mistyped_letter_still_finds_the_person_first(org, typed):
+    person(org, "Mark", "Nguyen")
+    person(org, "Marc", "Newton")
+    person(org, "Maria", "Nguyen-Ho")
+    person(org, "Mary", "Young")
+
+    assert found(org, typed)[0] == ("contact", "Mark Nguyen")
+
+
+def test_a_mistyped_cyrillic_name_is_corrected(org):
+    person(org, "Николай", "Козлов")
+    person(org, "Николай", "Куликов")
+
+    assert found(org, "Николай Колзов")[0] == ("contact", "Николай Козлов")
+
+
+def test_a_real_word_in_the_wrong_name_is_widened_to_its_neighbours(org):
+    """ "Paul Smit": both words are names here, but no one is called that; Paul Smith is."""
+    person(org, "Paul", "Smith")
+    person(org, "Anna", "Smit")
+
+    assert found(org, "Paul Smit")[0] == ("contact", "Paul Smith")
+
+
+def test_a_mistyped_company_name_finds_the_company(org):
+    CompanyFactory(organization=org, name="Northwind Capital")
+
+    assert found(org, "Nortwhind")[0] == ("company", "Northwind Capital")
+
+
+def test_one_edit_variants_cover_every_kind_of_single_typo():
+    variants = one_edit_variants("smith")
+
+    assert {"mith", "smiths", "smyth", "msith", "smiht"} <= variants
+    assert "smith" not in variants
+    assert "smtih" in one_edit_variants("smith")
+    assert "козлов" in one_edit_variants("колзов")
 
 
 def test_exact_name_ranks_above_longer_names(org):
