@@ -22,6 +22,7 @@ from crm.models import (
     CustomFieldDefinition,
     ImportJob,
     ImportRowError,
+    NameWord,
     Note,
     SavedView,
     Tag,
@@ -209,3 +210,11 @@ class ImportRowErrorAdmin(CrmAdmin):
     list_display = ("job", "line", "reason")
     list_select_related = ("job",)
     search_fields = ("reason", "job__original_filename")
+
+
+@admin.register(NameWord)
+class NameWordAdmin(ReadOnlyAdminMixin, CrmAdmin):
+    """The words database triggers collect for typo correction (see ``NameWord``)."""
+
+    list_display = ("word",)
+    search_fields = ("word",)

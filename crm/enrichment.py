@@ -13,7 +13,10 @@ has none with that domain, named after the domain ("acme-labs.io" → "Acme Labs
 
 Enrichment runs after a contact is created, and after their emails change, from an automation
 subscriber (so it never slows down or fails the request that saved the contact; a redispatch
-runs it once per event, and providers propose nothing once their data is in place).
+runs it once per event, and providers propose nothing once their data is in place). CSV imports
+write thousands of contacts a second without per-contact events, so they apply the
+``email_domain`` rule (``company_guess_from_emails``) to each chunk themselves
+(``crm.import_writers``); other providers run for imported contacts when they are next edited.
 
 Adding a provider, e.g. Telegram once messaging lands (username, names, bio, photo)::
 
@@ -158,17 +161,24 @@ def company_name_from_domain(domain: str) -> str:
     return " ".join(word.capitalize() for word in words if word) or domain
 
 
+def company_guess_from_emails(emails: Iterable[str]) -> CompanyGuess | None:
+    """The company of the first work email (free-mail domains say nothing about an employer).
+    The rule of the ``email_domain`` provider; CSV imports apply it to whole chunks at once."""
+    for email in emails:
+        domain = email_company_domain(email)
+        if domain is not None:
+            registered = company_domain(domain)
+            return CompanyGuess(registered, company_name_from_domain(registered))
+    return None
+
+
 @enrichment_provider("email_domain")
 def email_domain(contact: Contact) -> dict[str, Any]:
     """Link a contact without a company to the company of their first work email."""
     if not contact.emails or contact.company_links.exists():
         return {}
-    for email in contact.emails:
-        domain = email_company_domain(email)
-        if domain is not None:
-            registered = company_domain(domain)
-            return {"company": CompanyGuess(registered, company_name_from_domain(registered))}
-    return {}
+    guess = company_guess_from_emails(contact.emails)
+    return {"company": guess} if guess else {}
 
 
 @subscriber("crm.enrichment", events=["contact.created", "contact.updated"])

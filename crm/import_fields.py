@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -259,13 +260,13 @@ def _emails(value: str) -> list[str]:
     return result
 
 
-def _phones(value: str) -> list[str]:
+def _phones(value: str, default_region: str | None = None) -> list[str]:
     result = []
     for part in _LIST_SPLIT.split(value):
         if not part.strip():
             continue
         try:
-            result.append(phone_normalize(part))
+            result.append(phone_normalize(part, default_region))
         except DjangoValidationError as exc:
             raise ValueError(f"“{part.strip()}”: {exc.messages[0]}") from None
     return result
@@ -388,6 +389,7 @@ class RowCleaner:
         entity: str,
         headers: list[str],
         mapping: dict[str, str],
+        phone_region: str = "",
     ) -> None:
         self.entity = entity
         self.definitions = definitions_for(organization, entity)
@@ -407,6 +409,8 @@ class RowCleaner:
                 parser = self._custom_parser(target[len(CUSTOM_PREFIX) :])
             elif target == "owner_email":
                 parser = self._owner
+            elif target == "phone" and phone_region:
+                parser = partial(_phones, default_region=phone_region)
             else:
                 parser = parsers[target]
             self.columns.append((index, header, target, parser))

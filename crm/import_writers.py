@@ -25,6 +25,7 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from accounts.models import Organization
+from crm.enrichment import company_guess_from_emails
 from crm.import_fields import RowCleaner
 from crm.models import Company, Contact, ContactCompany, Tag
 
@@ -225,6 +226,8 @@ def contacts_write(
         if state.is_new:
             _add_tags(state, values.get("tags", []))
             _want_company(state, values)
+    for state in pending.values():
+        _company_from_email(state)
     _contacts_save(organization, pending)
     return outcome
 
@@ -243,6 +246,19 @@ def _want_company(state: _Pending, values: dict[str, Any]) -> bool:
         return False
     state.companies[key] = (name, domain, role)
     return True
+
+
+def _company_from_email(state: _Pending) -> None:
+    """Enrichment, in bulk: a contact left without any company (none in the file, none on
+    record) is linked to the company of their work email, created when new — what the
+    ``email_domain`` provider does for contacts saved one at a time."""
+    # Existing contacts here had their links loaded (``_contacts_known_links``); one the file
+    # leaves unchanged is counted as skipped, so it is not touched either.
+    if state.companies or state.known_companies or not (state.is_new or state.fields):
+        return
+    guess = company_guess_from_emails(state.record.emails or [])
+    if guess is not None:
+        state.companies[_company_key(guess.name, guess.domain)] = (guess.name, guess.domain, "")
 
 
 # One query finds the chunk's matches. Emails and phones are probed one value at a time through

@@ -317,6 +317,11 @@ class ImportJob(OrgOwned):
     dedupe_mode = models.CharField(
         max_length=8, choices=DedupeMode.choices, default=DedupeMode.UPDATE
     )
+    phone_region = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Country (ISO 3166-1 alpha-2) of phone numbers written without a country code.",
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)

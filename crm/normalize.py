@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from phonenumbers import geocoder
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9_]{3,31}$")
 # Mail hosts whose domain says nothing about the person's company.
@@ -41,6 +43,19 @@ def phone_normalize(value: str, default_region: str | None = None) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValidationError("This is not a valid phone number.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@cache
+def phone_regions() -> tuple[tuple[str, str], ...]:
+    """(region, "Germany (+49)") for every region whose numbers ``phone_normalize`` can read
+    without a country code, sorted by name: the choices of an import's default country."""
+    regions = []
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        example = phonenumbers.example_number(region)
+        name = geocoder.country_name_for_number(example, "en") if example else ""
+        code = phonenumbers.country_code_for_region(region)
+        regions.append((region, f"{name or region} (+{code})"))
+    return tuple(sorted(regions, key=lambda choice: choice[1]))
 
 
 def telegram_username_normalize(value: str) -> str:

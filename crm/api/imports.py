@@ -66,6 +66,7 @@ class ImportJobOutputSerializer(serializers.Serializer):
         help_text='Column → field key (`""`: not imported). Suggested from the headers.',
     )
     dedupe_mode = serializers.ChoiceField(choices=ImportJob.DedupeMode.choices, read_only=True)
+    phone_region = serializers.CharField(read_only=True)
     available_fields = serializers.SerializerMethodField(help_text="Where columns can go.")
     total_rows = serializers.IntegerField(read_only=True)
     processed_rows = serializers.IntegerField(read_only=True)
@@ -101,6 +102,13 @@ class ImportConfigureSerializer(serializers.Serializer):
         help_text="Column → field key; columns left out are not imported.",
     )
     dedupe_mode = serializers.ChoiceField(choices=ImportJob.DedupeMode.choices, required=False)
+    phone_region = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2,
+        help_text="ISO 3166-1 alpha-2 country of phone numbers written without a country code "
+        "(e.g. RU for 8 916 123-45-67); empty: every number must have one.",
+    )
 
 
 class PreviewCellSerializer(serializers.Serializer):

@@ -47,6 +47,7 @@ from crm.import_fields import (
 )
 from crm.import_writers import companies_write, contacts_write
 from crm.models import Entity, ImportJob, ImportRowError
+from crm.normalize import phone_regions
 
 Status = ImportJob.Status
 PREVIEW_ROWS = 20
@@ -172,8 +173,10 @@ def import_configure(
     actor: User,
     mapping: dict[str, str] | None = None,
     dedupe_mode: str | None = None,
+    phone_region: str | None = None,
 ) -> ImportJob:
-    """Set the column mapping and/or the dedupe mode of an import that has not started.
+    """Set the column mapping, the dedupe mode and/or the country of phone numbers written
+    without a country code ("" for none) of an import that has not started.
 
     The mapping is checked whole: known columns and fields, one column per single field, and
     the columns a record needs (contacts: a name, email, phone or Telegram; companies: name).
@@ -189,10 +192,18 @@ def import_configure(
                 fields={"dedupe_mode": ["Choose update or skip."]},
             )
         job.dedupe_mode = dedupe_mode
+    if phone_region is not None:
+        phone_region = phone_region.strip().upper()
+        if phone_region and phone_region not in dict(phone_regions()):
+            raise ValidationError(
+                "Choose the country of the phone numbers from the list.",
+                fields={"phone_region": [f"“{phone_region}” is not a country code we know."]},
+            )
+        job.phone_region = phone_region
     if mapping is not None:
         definitions = definitions_for(job.organization, job.entity)
         job.mapping = mapping_validate(job.entity, job.headers, mapping, definitions)
-    job.save(update_fields=["mapping", "dedupe_mode"])
+    job.save(update_fields=["mapping", "dedupe_mode", "phone_region"])
     return job
 
 
@@ -212,7 +223,11 @@ def import_start(*, job: ImportJob, actor: User) -> ImportJob:
         actor=actor,
         organization=job.organization,
         target=job,
-        metadata={"mapping": job.mapping, "dedupe_mode": job.dedupe_mode},
+        metadata={
+            "mapping": job.mapping,
+            "dedupe_mode": job.dedupe_mode,
+            "phone_region": job.phone_region,
+        },
     )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
@@ -261,7 +276,11 @@ def import_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> ImportPrevie
     mapped = [(i, h) for i, h in enumerate(job.headers) if job.mapping.get(h) in labels]
     columns = [(header, labels[job.mapping[header]]) for _, header in mapped]
     cleaner = RowCleaner(
-        organization=job.organization, entity=job.entity, headers=job.headers, mapping=job.mapping
+        organization=job.organization,
+        entity=job.entity,
+        headers=job.headers,
+        mapping=job.mapping,
+        phone_region=job.phone_region,
     )
     rows = []
     with _job_records(job) as records:
@@ -315,7 +334,11 @@ def import_run(*, job_id: int, chunk_size: int | None = None) -> ImportJob:
         job.error_message = ""
         job.save(update_fields=["status", "started_at", "error_message"])
     cleaner = RowCleaner(
-        organization=job.organization, entity=job.entity, headers=job.headers, mapping=job.mapping
+        organization=job.organization,
+        entity=job.entity,
+        headers=job.headers,
+        mapping=job.mapping,
+        phone_region=job.phone_region,
     )
     try:
         with _job_records(job) as records:

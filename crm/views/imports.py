@@ -23,6 +23,7 @@ from accounts.tenancy import org_required
 from crm import csv_formats, selectors
 from crm.import_fields import CUSTOM_PREFIX
 from crm.models import Entity, ImportJob
+from crm.normalize import phone_regions
 from crm.services import exports as export_services
 from crm.services import imports as import_services
 
@@ -72,6 +73,12 @@ class MappingForm(DomainErrorForm):
         ],
         widget=forms.RadioSelect,
     )
+    phone_region = forms.ChoiceField(
+        label="Phone numbers without a country code are from",
+        required=False,
+        help_text="E.g. Russia for 8 916 123-45-67. Numbers written with + and a country code "
+        "are read as written.",
+    )
 
     def __init__(self, *args: Any, job: ImportJob, targets: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,6 +96,12 @@ class MappingForm(DomainErrorForm):
             self.initial.setdefault(name, job.mapping.get(header, ""))
             self.columns.append((header, name))
         self.initial.setdefault("dedupe_mode", job.dedupe_mode)
+        self.fields["phone_region"].choices = [
+            ("", "Nowhere: every number has its country code"),
+            *phone_regions(),
+        ]
+        self.initial.setdefault("phone_region", job.phone_region)
+        self.has_phone_column = job.entity == Entity.CONTACT
 
     def mapping(self) -> dict[str, str]:
         return {header: self.cleaned_data.get(name) or "" for header, name in self.columns}
@@ -165,6 +178,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 mapping=form.mapping(),
                 dedupe_mode=form.cleaned_data["dedupe_mode"],
+                phone_region=form.cleaned_data["phone_region"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
