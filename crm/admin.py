@@ -20,6 +20,7 @@ from crm.models import (
     Contact,
     ContactCompany,
     CustomFieldDefinition,
+    DuplicateDismissal,
     ImportJob,
     ImportRowError,
     NameWord,
@@ -213,8 +214,15 @@ class ImportRowErrorAdmin(CrmAdmin):
 
 
 @admin.register(NameWord)
-class NameWordAdmin(ReadOnlyAdminMixin, CrmAdmin):
+class NameWordAdmin(CrmAdmin):
     """The words database triggers collect for typo correction (see ``NameWord``)."""
 
     list_display = ("word",)
     search_fields = ("word",)
+
+
+@admin.register(DuplicateDismissal)
+class DuplicateDismissalAdmin(CrmAdmin):
+    list_display = ("entity", "low_id", "high_id", "dismissed_by", "created_at")
+    list_filter = ("entity",)
+    list_select_related = ("dismissed_by",)

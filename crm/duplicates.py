@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 from django.db import connection, models, transaction
 
 from accounts.models import Organization
-from crm.models import Company, Contact
+from crm.models import Company, Contact, DuplicateDismissal, Entity
 
 NAME_SIMILARITY = 0.6
 WINDOW = 2_000
@@ -164,7 +164,26 @@ def _pairs(
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [NAME_SIMILARITY])
         cursor.execute(sql, params)
         found = cursor.fetchall()
+    found = _without_dismissed(organization, model, found)
     return DuplicatePage(pairs=_assemble(model, found)[:limit], next_before=next_before)
+
+
+def _without_dismissed(
+    organization: Organization, model: type[R], rows: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Drop the pairs someone marked "not a duplicate" (one query for the whole window)."""
+    if not rows:
+        return rows
+    entity = Entity.CONTACT if model is Contact else Entity.COMPANY
+    dismissed = set(
+        DuplicateDismissal.objects.filter(
+            organization=organization,
+            entity=entity,
+            low_id__in={row[0] for row in rows},
+            high_id__in={row[1] for row in rows},
+        ).values_list("low_id", "high_id")
+    )
+    return [row for row in rows if (row[0], row[1]) not in dismissed]
 
 
 def _assemble(model: type[R], rows: Sequence[tuple[int, int, str, str]]) -> list[DuplicatePair[R]]:

@@ -272,6 +272,34 @@ class Note(OrgOwned):
         return self.body[:60]
 
 
+class DuplicateDismissal(OrgOwned):
+    """Two records a person said are different people (or companies) despite what they share:
+    the duplicates list stops pairing them. Ids rather than foreign keys, as the pair may be
+    contacts or companies; a dismissal of a deleted record simply never matches again."""
+
+    entity = models.CharField(max_length=16, choices=Entity.choices)
+    low_id = models.PositiveBigIntegerField(help_text="The smaller of the two record ids.")
+    high_id = models.PositiveBigIntegerField(help_text="The larger of the two record ids.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "entity", "low_id", "high_id"],
+                name="duplicate_dismissal_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(low_id__lt=F("high_id")), name="duplicate_dismissal_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.low_id} ≠ {self.high_id}"
+
+
 class SavedView(OrgOwned):
     """A named set of list filters, private to its owner or shared with the organization."""
 

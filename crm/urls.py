@@ -95,4 +95,9 @@ urlpatterns: list = [
         duplicate_views.company_merge,
         name="company_merge",
     ),
+    path(
+        "crm/duplicates/<str:entity>/<int:first_pk>/<int:second_pk>/dismiss/",
+        duplicate_views.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
 ]

@@ -30,6 +30,9 @@ router.register(
     "duplicates/companies", duplicates.CompanyDuplicateViewSet, basename="company-duplicate"
 )
 router.register("merges", duplicates.MergeViewSet, basename="merge")
+router.register(
+    "duplicates/dismissals", duplicates.DismissalViewSet, basename="duplicate-dismissal"
+)
 router.register("imports", imports.ImportJobViewSet, basename="import")
 urlpatterns: list = [
     path("exports/contacts.csv", imports.ContactExportView.as_view(), name="api_contacts_export"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +19,9 @@ from accounts.api_base import OrgScopedViewSet
 from accounts.errors import NotFound
 from accounts.models import Organization
 from crm import duplicates
-from crm.models import Company, Contact, Entity
+from crm.api.pagination import KeysetCursorPagination
+from crm.models import Company, Contact, DuplicateDismissal, Entity
+from crm.services import duplicates as dismiss_services
 from crm.services import merge as merge_services
 
 
@@ -137,6 +139,64 @@ class CompanyDuplicateViewSet(_DuplicatesViewSet):
     queryset = Company.objects.none()
     model = Company
     pair_serializer = CompanyPairSerializer
+
+
+class DismissalSerializer(serializers.ModelSerializer):
+    first = serializers.IntegerField(min_value=1, write_only=True)
+    second = serializers.IntegerField(min_value=1, write_only=True)
+    entity = serializers.ChoiceField(choices=Entity.choices)
+
+    class Meta:
+        model = DuplicateDismissal
+        fields = (
+            "id",
+            "entity",
+            "first",
+            "second",
+            "low_id",
+            "high_id",
+            "dismissed_by",
+            "created_at",
+        )
+        read_only_fields = ("id", "low_id", "high_id", "dismissed_by", "created_at")
+
+
+class DismissalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    OrgScopedViewSet,
+):
+    """Pairs marked "not a duplicate": the duplicates lists no longer show them. Deleting a
+    dismissal brings the pair back."""
+
+    queryset = DuplicateDismissal.objects.none()
+    serializer_class = DismissalSerializer
+    pagination_class = KeysetCursorPagination
+    action_permissions = {
+        "list": "crm.view",
+        "retrieve": "crm.view",
+        "create": "crm.edit",
+        "destroy": "crm.edit",
+    }
+
+    def get_org_queryset(self, organization: Organization) -> QuerySet:
+        return DuplicateDismissal.objects.filter(organization=organization).order_by("-id")
+
+    def create(self, request: Request) -> Response:
+        data = DismissalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dismissal = dismiss_services.duplicate_dismiss(
+            organization=self.organization,
+            actor=request.user,
+            entity=data.validated_data["entity"],
+            first_id=data.validated_data["first"],
+            second_id=data.validated_data["second"],
+        )
+        return Response(DismissalSerializer(dismissal).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: DuplicateDismissal) -> None:
+        dismiss_services.duplicate_dismissal_delete(dismissal=instance, actor=self.request.user)
 
 
 class MergeInputSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from crm.models import (
     Contact,
     ContactCompany,
     CustomFieldDefinition,
+    DuplicateDismissal,
     Entity,
     ImportJob,
     ImportRowError,
@@ -121,3 +122,13 @@ class NameWordFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     word = factory.Sequence(lambda n: f"word{n}")
+
+
+class DuplicateDismissalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DuplicateDismissal
+
+    organization = factory.SubFactory(OrganizationFactory)
+    entity = Entity.CONTACT
+    low_id = factory.Sequence(lambda n: 2 * n + 1)
+    high_id = factory.Sequence(lambda n: 2 * n + 2)

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
+from django.views.decorators.http import require_POST
 
-from accounts.errors import DomainError
+from accounts.errors import DomainError, NotFound
 from accounts.tenancy import get_org_object_or_404, org_required
 from crm import duplicates
 from crm.custom_fields import definitions_for
 from crm.models import Company, Contact, Entity
+from crm.services import duplicates as dismiss_services
 from crm.services import merge as merge_services
 
 
@@ -58,6 +60,32 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
             else "crm:contact_merge",
         },
     )
+
+
+@require_POST
+@org_required("crm.edit")
+def duplicate_dismiss(
+    request: HttpRequest, entity: str, first_pk: int, second_pk: int
+) -> HttpResponse:
+    """ "Not a duplicate": the pair leaves the list (htmx removes the row; without JavaScript
+    the list reloads with a message)."""
+    if entity not in Entity.values:
+        raise Http404("No such kind of record")
+    try:
+        dismiss_services.duplicate_dismiss(
+            organization=request.org.organization,
+            actor=request.user,
+            entity=entity,
+            first_id=first_pk,
+            second_id=second_pk,
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse("")
+    messages.success(request, "Marked as different records: they will not be paired again.")
+    back = reverse("crm:duplicates")
+    return redirect(f"{back}?entity=company" if entity == Entity.COMPANY else back)
 
 
 @org_required("crm.edit")
