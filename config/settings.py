@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "automation.tasks.sweep_undispatched_events",
         "schedule": 30.0,
     },
+    "crm-imports-resume-stalled": {"task": "crm.tasks.imports_resume_stalled", "schedule": 300.0},
+    "crm-import-files-purge": {"task": "crm.tasks.import_files_purge", "schedule": 6 * 3600.0},
 }
 
 # --- CRM -------------------------------------------------------------------------------------
@@ -192,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
 # request bodies too); rows are written in chunks of this size, each chunk one transaction.
 CRM_IMPORT_MAX_BYTES = env.int("CRM_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 CRM_IMPORT_CHUNK_ROWS = env.int("CRM_IMPORT_CHUNK_ROWS", default=2000)
+# An import without progress for this long is queued again (longer than a task's retry chain).
+CRM_IMPORT_STALL_MINUTES = env.int("CRM_IMPORT_STALL_MINUTES", default=15)
+# Uploaded CSV files (personal data) are deleted this long after their import finished.
+CRM_IMPORT_FILE_RETENTION_DAYS = env.int("CRM_IMPORT_FILE_RETENTION_DAYS", default=30)
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

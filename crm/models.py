@@ -362,6 +362,9 @@ class ImportJob(OrgOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    progressed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Queued, started or last chunk written: a stall shows."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

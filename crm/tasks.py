@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from celery import Task, shared_task
+from django.conf import settings
 
-from crm.services import imports
+from crm.services import import_housekeeping, imports
 
 IMPORT_MAX_RETRIES = 5
 
@@ -33,3 +35,17 @@ def import_run(job_id: int) -> None:
     """Run or resume a CSV import. Redelivered after a worker dies mid-run (``acks_late``):
     the service picks up after the last committed chunk."""
     imports.import_run(job_id=job_id)
+
+
+@shared_task
+def imports_resume_stalled() -> list[int]:
+    """Periodic: queue again imports with no progress for ``CRM_IMPORT_STALL_MINUTES``."""
+    stalled_for = timedelta(minutes=settings.CRM_IMPORT_STALL_MINUTES)
+    return import_housekeeping.imports_resume_stalled(stalled_for=stalled_for)
+
+
+@shared_task
+def import_files_purge() -> int:
+    """Periodic: delete uploaded CSV files ``CRM_IMPORT_FILE_RETENTION_DAYS`` after the end."""
+    older_than = timedelta(days=settings.CRM_IMPORT_FILE_RETENTION_DAYS)
+    return import_housekeeping.import_files_purge(older_than=older_than)

@@ -217,7 +217,8 @@ def import_start(*, job: ImportJob, actor: User) -> ImportJob:
     definitions = definitions_for(job.organization, job.entity)
     job.mapping = mapping_validate(job.entity, job.headers, job.mapping, definitions)
     job.status = Status.QUEUED
-    job.save(update_fields=["mapping", "status"])
+    job.progressed_at = timezone.now()
+    job.save(update_fields=["mapping", "status", "progressed_at"])
     audit_record(
         action="crm.import_started",
         actor=actor,
@@ -229,11 +230,12 @@ def import_start(*, job: ImportJob, actor: User) -> ImportJob:
             "phone_region": job.phone_region,
         },
     )
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    transaction.on_commit(lambda: import_enqueue(job.pk))
     return job
 
 
-def _enqueue(job_id: int) -> None:
+def import_enqueue(job_id: int) -> None:
+    """Hand the import to a worker (also used to resume stalled ones)."""
     from crm.tasks import import_run as import_run_task
 
     import_run_task.delay(job_id)
@@ -332,7 +334,8 @@ def import_run(*, job_id: int, chunk_size: int | None = None) -> ImportJob:
             job.status = Status.RUNNING
             job.started_at = timezone.now()
         job.error_message = ""
-        job.save(update_fields=["status", "started_at", "error_message"])
+        job.progressed_at = timezone.now()
+        job.save(update_fields=["status", "started_at", "error_message", "progressed_at"])
     cleaner = RowCleaner(
         organization=job.organization,
         entity=job.entity,
@@ -457,8 +460,10 @@ def _chunk_write(job: ImportJob, batch: Batch, cleaner: RowCleaner) -> None:
     job.updated_count += outcome.updated
     job.skipped_count += outcome.skipped
     job.failed_count += len(failures)
+    job.progressed_at = timezone.now()
     job.save(
         update_fields=[
+            "progressed_at",
             "processed_rows",
             "created_count",
             "updated_count",
