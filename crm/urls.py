@@ -41,6 +41,7 @@ urlpatterns: list = [
     path("contacts/<int:pk>/notes/", note_views.contact_note_add, name="contact_note_add"),
     path("companies/<int:pk>/notes/", note_views.company_note_add, name="company_note_add"),
     path("crm/notes/<int:pk>/delete/", note_views.note_delete, name="note_delete"),
+    path("crm/notes/preview/", note_views.note_preview, name="note_preview"),
     path("crm/settings/tags/", tag_views.tag_list, name="settings_tags"),
     path("crm/settings/tags/<int:pk>/", tag_views.tag_edit, name="settings_tag_edit"),
     path("crm/settings/tags/<int:pk>/delete/", tag_views.tag_delete, name="settings_tag_delete"),

@@ -77,3 +77,24 @@ def test_a_business_developer_cannot_delete_someone_elses_note(make_member, clie
 
     assert response.status_code == 403
     assert Note.objects.filter(pk=note.pk).exists()
+
+
+def test_preview_shows_the_markdown_as_the_note_will_read(client, make_member):
+    member = make_member("bidi")
+    client.force_login(member.user)
+
+    response = client.post(
+        "/crm/notes/preview/", {"body": "**Call** Monday <script>alert(1)</script>"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>Call</strong>" in html
+    assert "<script>" not in html
+
+
+def test_a_viewer_cannot_preview_notes(client, make_member):
+    viewer = make_member("viewer")
+    client.force_login(viewer.user)
+
+    assert client.post("/crm/notes/preview/", {"body": "x"}).status_code == 403

@@ -1,4 +1,5 @@
-"""Notes on contacts and companies: add one from the record's timeline, delete one.
+"""Notes on contacts and companies: add one from the record's timeline (previewing its
+Markdown first, if wanted), delete one.
 
 htmx requests get the timeline back (with the form's message when the note was empty);
 plain posts go back to the record page.
@@ -100,3 +101,10 @@ def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("")
     messages.success(request, "The note is deleted.")
     return redirect(back)
+
+
+@org_required("crm.edit")
+@require_POST
+def note_preview(request: HttpRequest) -> HttpResponse:
+    """The note as it will read once added: the same sanitised Markdown rendering."""
+    return render(request, "crm/_note_preview.html", {"body": request.POST.get("body", "")})

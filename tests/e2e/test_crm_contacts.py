@@ -100,3 +100,22 @@ def test_on_a_phone_the_list_is_cards_without_sideways_scrolling(new_context, te
     expect(page.get_by_role("link", name="Anna Schmidt")).to_be_visible()
     expect(page.locator("#list-results thead")).to_be_hidden()
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_note_is_previewed_then_added_to_the_timeline(new_context, team, width):
+    _, anna = team
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+    log_in(page)
+    page.goto(f"/contacts/{anna.pk}/")
+
+    page.get_by_label("Note").fill("Call **Monday** about the term sheet")
+    page.get_by_role("button", name="Preview").click()
+
+    preview = page.locator("#note-preview")
+    expect(preview.locator("strong")).to_have_text("Monday")
+    preview.scroll_into_view_if_needed()
+    page.screenshot(path=f"test-artifacts/e2e/note-preview-{width}.png")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".timeline-note .note-body strong")).to_have_text("Monday")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
