@@ -118,8 +118,26 @@ def celery_worker(transactional_db) -> Iterator[object]:
             shutdown_timeout=10,
         ) as worker:
             yield worker
+            _wait_until_worker_idle()
     finally:
         app.conf.task_always_eager = True
+
+
+def _wait_until_worker_idle(quiet_for: float = 0.3, timeout: float = 15) -> None:
+    """Let the tasks a test set off (an event dispatch queued by its last transaction) finish
+    before the database is flushed: a task still writing then deadlocks with the TRUNCATE."""
+    import time
+
+    from celery.worker import state
+
+    deadline = time.monotonic() + timeout
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if state.active_requests or state.reserved_requests:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_for:
+            return
+        time.sleep(0.02)
 
 
 @pytest.fixture
