@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 
+from tests.fakes.telegram import fake_telegram  # noqa: F401  (the fake Bot API fixture)
+
 # Environment variables for the run are set in tests/pytest_environment.py (loaded before the
 # settings); what has no environment variable is adjusted on the loaded settings here.
 # A test worker polls Redis every 0.1 s (not 1 s), so stopping it after each test is quick.

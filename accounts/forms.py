@@ -11,6 +11,7 @@ from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django import forms
 from django.db.models import QuerySet
 
+from accounts.currencies import CURRENCY_CHOICES
 from accounts.errors import DomainError
 from accounts.models import ApiKey, User
 from accounts.permissions import Role
@@ -89,6 +90,12 @@ class ProfileForm(DomainErrorForm):
 
 class OrganizationRenameForm(DomainErrorForm):
     name = forms.CharField(max_length=120, label="Organization name")
+    default_currency = forms.ChoiceField(
+        choices=CURRENCY_CHOICES,
+        required=False,
+        label="Default currency",
+        help_text="New deals start in this currency (ISO 4217).",
+    )
 
 
 class OrganizationSecurityForm(DomainErrorForm):

@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from accounts.currencies import CURRENCY_CHOICES
 from accounts.permissions import Role
 
 
@@ -70,6 +71,12 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     require_mfa = models.BooleanField(
         default=False, help_text="Members must enrol an authenticator app to use this organization."
+    )
+    default_currency = models.CharField(
+        max_length=3,
+        default="USD",
+        choices=CURRENCY_CHOICES,
+        help_text="ISO 4217 code new deals start with.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -42,6 +42,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "crm.import": _WRITERS,
     "crm.export": _WRITERS,
     "crm.configure": _MANAGERS,
+    # pipelines: pipelines, stages, deals
+    "deal.view": _ALL,
+    "deal.edit": _WRITERS,
+    "deal.delete": _MANAGERS,
+    "pipeline.manage": _MANAGERS,
+    # messaging: Telegram bots, chats, messages, history imports
+    "message.view": _ALL,
+    "message.send": _WRITERS,
+    "bot.manage": _MANAGERS,
+    "history.import": _MANAGERS,
 }
 
 # API keys act with the rights of a role chosen by their scope, never more than "bidi".

@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.audit import audit_record
+from accounts.currencies import currency_is_valid
 from accounts.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from accounts.model_update import model_update
 from accounts.models import ApiKey, Invitation, Membership, Organization, User
 from accounts.permissions import Role, assignable_roles, role_has_perm
+from accounts.signals import organization_created
 from automation.events import emit
 
 INVITATION_TTL = timedelta(days=7)
@@ -89,6 +91,7 @@ def organization_create(*, name: str, owner: User) -> Organization:
         {"member": _member_payload(membership), "via": "create"},
         owner,
     )
+    organization_created.send(sender=Organization, organization=organization)
     return organization
 
 
@@ -98,6 +101,7 @@ def _org_payload(organization: Organization) -> dict:
         "name": organization.name,
         "slug": organization.slug,
         "require_mfa": organization.require_mfa,
+        "default_currency": organization.default_currency,
     }
 
 
@@ -108,8 +112,13 @@ def organization_update(*, organization: Organization, actor: User, data: dict) 
         data = {**data, "name": str(data["name"]).strip()}
         if not data["name"]:
             raise ValidationError("Give the organization a name.", fields={"name": ["Required."]})
+    if "default_currency" in data:
+        data = {**data, "default_currency": str(data["default_currency"] or "").strip().upper()}
+        if not currency_is_valid(data["default_currency"]):
+            message = "Enter an ISO 4217 currency code, e.g. USD or EUR."
+            raise ValidationError(message, fields={"default_currency": [message]})
     organization, changed = model_update(
-        instance=organization, fields=["name", "require_mfa"], data=data
+        instance=organization, fields=["name", "require_mfa", "default_currency"], data=data
     )
     if changed:
         audit_record(

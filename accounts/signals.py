@@ -8,11 +8,16 @@ from typing import Any
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.socialaccount.signals import social_account_added, social_account_removed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from accounts.audit import audit_record
 from accounts.models import User
 from accounts.signin import user_session_end, user_session_record, user_sessions_forget_others
+
+# Sent by ``accounts.services.organization_create`` inside its transaction, with
+# ``organization=``: apps standing on accounts set up their per-organization defaults here
+# (e.g. the default pipeline) without accounts importing them.
+organization_created = Signal()
 
 
 @receiver(user_logged_in)

@@ -14,12 +14,14 @@ from django.urls import path  # noqa: E402
 
 from automation.consumers import RealtimeConsumer  # noqa: E402
 from automation.ws_auth import SameSiteOriginValidator, WebSocketAuthMiddleware  # noqa: E402
+from messaging.telegram.webhook_asgi import TelegramWebhookFastPath  # noqa: E402
 
 websocket_urlpatterns = [path("ws/", RealtimeConsumer.as_asgi())]
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Telegram webhooks: batched before Django (messaging/telegram/webhook_asgi.py).
+        "http": TelegramWebhookFastPath(django_asgi_app),
         "websocket": SameSiteOriginValidator(
             CookieMiddleware(
                 SessionMiddleware(WebSocketAuthMiddleware(URLRouter(websocket_urlpatterns)))

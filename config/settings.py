@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "accounts",
     "automation",
     "crm",
+    "messaging",
+    "pipelines",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Outbound Telegram delivery runs on its own queue, paced by messaging/ratelimit.py.
+CELERY_TASK_ROUTES = {"messaging.tasks.message_deliver": {"queue": "telegram"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{REDIS_KEY_PREFIX}:celery:",
     "visibility_timeout": 3600,
@@ -187,6 +191,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "crm-imports-resume-stalled": {"task": "crm.tasks.imports_resume_stalled", "schedule": 300.0},
     "crm-import-files-purge": {"task": "crm.tasks.import_files_purge", "schedule": 6 * 3600.0},
+    "messaging-sweep-pending-updates": {
+        "task": "messaging.telegram.tasks_ingest.sweep_pending_updates",
+        "schedule": 30.0,
+    },
+    "messaging-requeue-stale-messages": {
+        "task": "messaging.tasks.messages_requeue_stale",
+        "schedule": 60.0,
+    },
 }
 
 # --- CRM -------------------------------------------------------------------------------------
@@ -198,6 +210,29 @@ CRM_IMPORT_CHUNK_ROWS = env.int("CRM_IMPORT_CHUNK_ROWS", default=2000)
 CRM_IMPORT_STALL_MINUTES = env.int("CRM_IMPORT_STALL_MINUTES", default=15)
 # Uploaded CSV files (personal data) are deleted this long after their import finished.
 CRM_IMPORT_FILE_RETENTION_DAYS = env.int("CRM_IMPORT_FILE_RETENTION_DAYS", default=30)
+
+# --- Telegram ingest -------------------------------------------------------------------------
+# The Bot API server (tests point it at a fake on 127.0.0.1; a local Bot API server works too).
+TELEGRAM_API_BASE_URL = env.str("TELEGRAM_API_BASE_URL", default="https://api.telegram.org")
+# Where Telegram can reach this server over HTTPS. Set: bots get a webhook
+# (PUBLIC_BASE_URL/telegram/webhook/<bot>/). Unset: bots are long-polled by telegram_poll.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Inbound attachments larger than this are not downloaded (the Bot API serves up to 20 MB).
+TELEGRAM_MAX_FILE_BYTES = env.int("TELEGRAM_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+# Updates still pending this many seconds after arrival are re-enqueued by the sweeper.
+TELEGRAM_SWEEP_AFTER_SECONDS = env.int("TELEGRAM_SWEEP_AFTER_SECONDS", default=60)
+
+# --- Telegram sending ------------------------------------------------------------------------
+# Telegram's limits (messages per second per bot and per chat, per minute per group), shared by
+# every sender through Redis (messaging/ratelimit.py); sends are paced HEADROOM below them.
+TELEGRAM_RATE_PER_BOT = env.float("TELEGRAM_RATE_PER_BOT", default=30.0)
+TELEGRAM_RATE_PER_CHAT = env.float("TELEGRAM_RATE_PER_CHAT", default=1.0)
+TELEGRAM_RATE_PER_GROUP_MINUTE = env.float("TELEGRAM_RATE_PER_GROUP_MINUTE", default=20.0)
+TELEGRAM_RATE_HEADROOM = env.float("TELEGRAM_RATE_HEADROOM", default=0.03)
+# Delivery retries on 5xx / network errors (exponential backoff with jitter, capped).
+TELEGRAM_SEND_MAX_ATTEMPTS = env.int("TELEGRAM_SEND_MAX_ATTEMPTS", default=8)
+# Telegram Desktop exports larger than this are refused at upload.
+TELEGRAM_HISTORY_MAX_BYTES = env.int("TELEGRAM_HISTORY_MAX_BYTES", default=200 * 1024 * 1024)
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -334,6 +369,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.permissions.Role",
         "ApiKeyScopeEnum": "accounts.models.ApiKey.Scope",
         "InvitationStatusEnum": "accounts.api.invitations.INVITATION_STATUSES",
+        "StageKindEnum": "pipelines.models.StageKind",
+        "ChatKindEnum": "messaging.models.Chat.Kind",
+        "MessageKindEnum": "messaging.models.Message.Kind",
     },
 }
 

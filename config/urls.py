@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("crm.urls")),
+    path("", include("pipelines.urls")),
+    path("", include("messaging.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -239,7 +239,7 @@ class ContactCompany(OrgOwned):
 
 
 class Note(OrgOwned):
-    """Markdown text on a contact or a company (deals join later). Rendered sanitised."""
+    """Markdown text on a contact, a company or a deal. Rendered sanitised."""
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -251,19 +251,26 @@ class Note(OrgOwned):
     company = models.ForeignKey(
         Company, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
     )
+    # A string reference: crm must not import pipelines (pipelines stands on crm).
+    deal = models.ForeignKey(
+        "pipelines.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(contact__isnull=False) | Q(company__isnull=False),
+                condition=Q(contact__isnull=False)
+                | Q(company__isnull=False)
+                | Q(deal__isnull=False),
                 name="note_has_subject",
             )
         ]
         indexes = [
             models.Index(fields=["organization", "contact", "-created_at"]),
             models.Index(fields=["organization", "company", "-created_at"]),
+            models.Index(fields=["organization", "deal", "-created_at"]),
             GinIndex(SearchVector("body", config="simple"), name="note_body_search"),
         ]
         ordering = ["-created_at"]

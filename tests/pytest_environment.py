@@ -12,4 +12,7 @@ os.environ.setdefault("REDIS_DB", "15")
 os.environ.setdefault("REDIS_KEY_PREFIX", f"bidi-test-{os.getpid()}")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+# Nothing reaches the real Bot API: unused loopback port (refused at once) unless a test
+# starts the fake server (the ``fake_telegram`` fixture points the setting at it).
+os.environ.setdefault("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9")
 os.environ["DJANGO_ENV"] = "test"

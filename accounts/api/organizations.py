@@ -30,6 +30,9 @@ class OrganizationOutputSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     slug = serializers.SlugField(read_only=True)
     require_mfa = serializers.BooleanField(read_only=True)
+    default_currency = serializers.CharField(
+        read_only=True, help_text="ISO 4217 code new deals start with."
+    )
     role = serializers.ChoiceField(
         choices=Role.choices, read_only=True, help_text="The caller's role in it."
     )
@@ -44,6 +47,9 @@ class OrganizationUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     require_mfa = serializers.BooleanField(
         required=False, help_text="Members must enrol an authenticator app."
+    )
+    default_currency = serializers.CharField(
+        max_length=3, required=False, help_text="ISO 4217 code new deals start with."
     )
 
 

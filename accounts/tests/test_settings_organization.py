@@ -18,7 +18,20 @@ def test_admin_renames_the_organization(make_member, client):
     assert response.status_code == 302
     admin.organization.refresh_from_db()
     assert admin.organization.name == "Acme Ventures"
-    assert "The organization name is saved." in client.get(URL).content.decode()
+    assert "The organization settings are saved." in client.get(URL).content.decode()
+
+
+def test_admin_sets_the_default_currency_for_new_deals(make_member, client):
+    admin = _login(client, make_member("admin"))
+
+    response = client.post(URL, {"name": "Acme", "default_currency": "EUR"})
+
+    assert response.status_code == 302
+    admin.organization.refresh_from_db()
+    assert admin.organization.default_currency == "EUR"
+    refused = client.post(URL, {"name": "Acme", "default_currency": "XXX"})
+    assert refused.status_code == 200
+    assert refused.context["rename_form"].errors["default_currency"]
 
 
 def test_blank_name_is_refused_next_to_the_field(make_member, client):

@@ -55,7 +55,9 @@ def _organization_page(request: HttpRequest, **forms: Any) -> HttpResponse:
         "can_manage": ctx.has_perm("organization.manage"),
         "can_transfer": ctx.has_perm("organization.transfer"),
         "is_owner": ctx.role == Role.OWNER,
-        "rename_form": OrganizationRenameForm(initial={"name": organization.name}),
+        "rename_form": OrganizationRenameForm(
+            initial={"name": organization.name, "default_currency": organization.default_currency}
+        ),
         "security_form": OrganizationSecurityForm(
             initial={"require_mfa": organization.require_mfa}
         ),
@@ -82,12 +84,16 @@ def organization(request: HttpRequest) -> HttpResponse:
             services.organization_update(
                 organization=request.org.organization,
                 actor=request.user,
-                data={"name": form.cleaned_data["name"]},
+                data={
+                    key: value
+                    for key, value in form.cleaned_data.items()
+                    if key == "name" or (key == "default_currency" and value)
+                },
             )
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, "The organization name is saved.")
+            messages.success(request, "The organization settings are saved.")
             return redirect("settings_organization")
     return _organization_page(request, rename_form=form)
 

@@ -7,6 +7,7 @@ may delete other people's records (``crm.delete``: owners and admins).
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Model
 
 from accounts.errors import PermissionDenied, ValidationError
 from accounts.models import Membership, Organization, User
@@ -24,6 +25,7 @@ def note_payload(note: Note) -> dict:
         "body": note.body,
         "contact": note.contact_id,
         "company": note.company_id,
+        "deal": note.deal_id,
         "author": note.author_id,
         "created_at": note.created_at.isoformat(),
     }
@@ -54,16 +56,20 @@ def note_add(
     body: str,
     contact: Contact | None = None,
     company: Company | None = None,
+    deal: Model | None = None,
 ) -> Note:
-    """Add a note to a contact or a company (or both: a contact in the context of a company)."""
+    """Add a note to a contact, a company or a deal (pipelines passes its ``Deal``; crm does
+    not import pipelines) — or to several: a contact in the context of a company."""
     require_permission(organization, actor, "crm.edit")
     errors: dict[str, list[str]] = {}
     if contact is not None and contact.organization_id != organization.pk:
         errors["contact"] = ["No such contact."]
     if company is not None and company.organization_id != organization.pk:
         errors["company"] = ["No such company."]
-    if contact is None and company is None:
-        errors["non_field_errors"] = ["Choose the contact or company the note is about."]
+    if deal is not None and deal.organization_id != organization.pk:
+        errors["deal"] = ["No such deal."]
+    if contact is None and company is None and deal is None:
+        errors["non_field_errors"] = ["Choose the contact, company or deal the note is about."]
     try:
         body = _body_clean(body)
     except ValidationError as error:
@@ -71,7 +77,12 @@ def note_add(
     if errors:
         raise ValidationError(next(iter(errors.values()))[0], fields=errors)
     note = Note.objects.create(
-        organization=organization, author=actor, body=body, contact=contact, company=company
+        organization=organization,
+        author=actor,
+        body=body,
+        contact=contact,
+        company=company,
+        deal=deal,
     )
     emit(organization, "note.added", {"note": note_payload(note)}, actor)
     return note

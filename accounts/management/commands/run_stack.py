@@ -168,6 +168,8 @@ def _processes(host: str, port: int) -> dict[str, list[str]]:
             "--scheduler",
             "django_celery_beat.schedulers:DatabaseScheduler",
         ],
+        # Telegram bots without a public webhook URL receive by long polling.
+        "telegram": [python, str(settings.BASE_DIR / "manage.py"), "telegram_poll"],
     }
 
 

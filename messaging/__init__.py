@@ -1,0 +1,1 @@
+"""Messaging: Telegram bots, chats, messages and attachments (email accounts join later)."""

@@ -1,0 +1,56 @@
+"""Reads for messaging pages and the API: querysets scoped to an organization first."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from accounts.models import Organization
+from messaging.models import Attachment, Chat, Message, TelegramBot
+
+
+def bots_list(organization: Organization, *, active_only: bool = False) -> QuerySet[TelegramBot]:
+    bots = TelegramBot.objects.filter(organization=organization).select_related("connected_by")
+    if active_only:
+        bots = bots.filter(is_active=True)
+    return bots.order_by("-is_active", "name", "pk")
+
+
+def chats_list(organization: Organization) -> QuerySet[Chat]:
+    """Most recent conversation first, with what a list row shows."""
+    return (
+        Chat.objects.filter(organization=organization)
+        .select_related("contact", "bot")
+        .annotate(message_count=Count("messages"))
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def chat_get(organization: Organization, pk: int) -> Chat | None:
+    return (
+        Chat.objects.filter(organization=organization, pk=pk)
+        .select_related("contact", "bot")
+        .first()
+    )
+
+
+def chat_messages(chat: Chat, limit: int = 200) -> list[Message]:
+    """The last ``limit`` messages of the chat, oldest first, with senders and attachments."""
+    newest = (
+        Message.objects.filter(organization_id=chat.organization_id, chat=chat)
+        .select_related("sender_contact", "sender_user", "reply_to")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("-sent_at", "-pk")[:limit]
+    )
+    return list(reversed(newest))
+
+
+def messages_list(organization: Organization) -> QuerySet[Message]:
+    return (
+        Message.objects.filter(organization=organization)
+        .select_related("chat", "sender_contact", "sender_user")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+    )
+
+
+def attachment_get(organization: Organization, pk: int) -> Attachment | None:
+    return Attachment.objects.filter(organization=organization, pk=pk).first()

@@ -1,0 +1,200 @@
+"""One deal: its page (the drawer's content when htmx asks), the version-checked editor, and
+its notes.
+
+A save names the version the editor was opened on. When someone saved the deal in between,
+the service refuses (``DealConflict``) and the editor comes back with the person's input, what
+changed meanwhile, and the current version — so saving again is a deliberate overwrite and
+nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.errors import DomainError
+from accounts.tenancy import org_required
+from crm import selectors as crm_selectors
+from crm.forms import NoteForm
+from crm.services import notes as note_services
+from crm.views.records import company_named
+from pipelines import selectors
+from pipelines.errors import DealConflict
+from pipelines.forms import DealForm
+from pipelines.models import Deal
+from pipelines.services import deals as deal_services
+from pipelines.services.deals import deal_payload
+from pipelines.templatetags.pipeline_ui import money
+
+
+def _deal(request: HttpRequest, pk: int) -> Deal:
+    deal = selectors.deal_detail(request.org.organization, pk)
+    if deal is None:
+        raise Http404("No such deal")
+    return deal
+
+
+def _notes(deal: Deal) -> Any:
+    """The deal's notes, newest first (crm's ``notes_list`` takes no deal yet)."""
+    return deal.notes.select_related("author").order_by("-created_at", "-id")
+
+
+def _form(request: HttpRequest, deal: Deal, data: Any = None, **kwargs: Any) -> DealForm:
+    return DealForm(
+        data,
+        deal=deal,
+        stages=deal.pipeline.stages.all(),
+        members=crm_selectors.org_members(request.org.organization),
+        **kwargs,
+    )
+
+
+def _context(request: HttpRequest, deal: Deal, **extra: Any) -> dict[str, Any]:
+    return {
+        "deal": deal,
+        "history": selectors.deal_history(deal),
+        "notes": _notes(deal),
+        "note_form": NoteForm(),
+        "can_edit": request.org.has_perm("deal.edit"),
+        "can_delete": request.org.has_perm("deal.delete"),
+        **extra,
+    }
+
+
+def _render(request: HttpRequest, deal: Deal, **extra: Any) -> HttpResponse:
+    context = _context(request, deal, **extra)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "pipelines/_drawer.html", context)
+    return render(request, "pipelines/deal_detail.html", context)
+
+
+@org_required("deal.view")
+def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render(request, _deal(request, pk))
+
+
+def _comparable(name: str, value: Any) -> str:
+    """A form value (cleaned or initial) as text that compares equal when it means the same."""
+    if value is None:
+        return ""
+    if name == "tags":
+        names = value if isinstance(value, list) else str(value).split(",")
+        return ",".join(sorted(n.strip().lower() for n in names if n.strip()))
+    if name == "value":
+        return f"{value:.2f}" if not isinstance(value, str) else value
+    return str(getattr(value, "pk", value)).strip()
+
+
+def _conflict(form: DealForm, current: Deal) -> dict[str, Any]:
+    """Where the saved deal now differs from what the person is saving, with today's values."""
+    now = DealForm.initial_from(current)
+    changes = []
+    for name, value in form.cleaned_data.items():
+        if name == "version" or _comparable(name, value) == _comparable(name, now.get(name)):
+            continue
+        shown = now.get(name)
+        if name == "stage":
+            shown = current.stage.name
+        elif name == "owner":
+            shown = current.owner.display_name if current.owner else ""
+        elif name == "value":
+            shown = money(current.value, current.currency)
+        label = form.fields[name].label or name.replace("_", " ").capitalize()
+        changes.append({"label": label, "current": shown})
+    message = "Someone else saved this deal while you were editing it."
+    return {"message": message, "changes": changes}
+
+
+@org_required("deal.edit")
+@require_http_methods(["GET", "POST"])
+def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor (GET) or a save (POST): the deal again, or the editor with the problems."""
+    deal = _deal(request, pk)
+    if request.method == "GET":
+        return _render(request, deal, form=_form(request, deal))
+    form = _form(request, deal, request.POST)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        company_name = data.pop("company")
+        data["company"] = company_named(request.org.organization, company_name)
+        if company_name and data["company"] is None:
+            form.add_error("company", "No company of that name in your CRM.")
+    if form.is_valid():
+        try:
+            saved = deal_services.deal_update(
+                deal=deal,
+                actor=request.user,
+                data=data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except DealConflict:
+            current = _deal(request, pk)
+            conflict = _conflict(form, current)
+            # Keep the person's input; saving again now overwrites on purpose.
+            resubmit = request.POST.copy()
+            resubmit["version"] = str(current.version)
+            form = _form(request, current, resubmit)
+            form.is_valid()
+            return _render(request, current, form=form, conflict=conflict)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            deal = _deal(request, saved.pk)
+            if request.headers.get("HX-Request") != "true":
+                return redirect("pipelines:deal_detail", deal.pk)
+            response = _render(request, deal, saved=True)
+            response["HX-Trigger"] = json.dumps({"deal:saved": {"deal": deal_payload(deal)}})
+            return response
+    return _render(request, deal, form=form)
+
+
+@org_required("deal.edit")
+@require_POST
+def deal_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A note on the deal; htmx gets the notes section back (with the message if empty)."""
+    deal = _deal(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note_services.note_add(
+                organization=request.org.organization,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                deal=deal,
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            form = NoteForm()
+    if request.headers.get("HX-Request") != "true":
+        return redirect("pipelines:deal_detail", deal.pk)
+    context = _context(request, deal, note_form=form)
+    return render(request, "pipelines/_deal_notes.html", context)
+
+
+@org_required("deal.delete")
+@require_POST
+def deal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete the deal. From the board's drawer the card goes (``deal:deleted``); from the
+    deal's own page, back to the board."""
+    deal = _deal(request, pk)
+    payload = deal_payload(deal)
+    deal_services.deal_delete(deal=deal, actor=request.user)
+    board_url = reverse("pipelines:board", args=[deal.pipeline_id])
+    if request.headers.get("HX-Request") != "true":
+        messages.success(request, f"The deal “{deal.title}” is deleted.")
+        return redirect(board_url)
+    response = HttpResponse("")
+    if urlsplit(request.headers.get("HX-Current-URL", "")).path.startswith("/pipeline/"):
+        response["HX-Trigger"] = json.dumps({"deal:deleted": {"deal": payload}})
+    else:
+        messages.success(request, f"The deal “{deal.title}” is deleted.")
+        response["HX-Redirect"] = board_url
+    return response
