@@ -14,6 +14,7 @@ from django.urls import path  # noqa: E402
 
 from automation.consumers import RealtimeConsumer  # noqa: E402
 from automation.ws_auth import SameSiteOriginValidator, WebSocketAuthMiddleware  # noqa: E402
+from config.gc_tuning import freeze_startup_objects  # noqa: E402
 from messaging.telegram.webhook_asgi import TelegramWebhookFastPath  # noqa: E402
 
 websocket_urlpatterns = [path("ws/", RealtimeConsumer.as_asgi())]
@@ -29,3 +30,5 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+freeze_startup_objects()

