@@ -9,7 +9,9 @@ so a redispatch (task retry, sweeper) skips the subscribers that already succeed
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -78,7 +80,16 @@ def emit(
     return event
 
 
+# Inside ``dispatch_deferred()``: ids of committed events waiting to be enqueued together.
+_deferred: ContextVar[list[int] | None] = ContextVar("deferred_event_dispatch", default=None)
+DISPATCH_BATCH = 200
+
+
 def _enqueue(event_id: int) -> None:
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.append(event_id)
+        return
     from automation.tasks import dispatch_event
 
     try:
@@ -89,36 +100,83 @@ def _enqueue(event_id: int) -> None:
         logger.exception("Could not enqueue event %s; the sweeper will dispatch it", event_id)
 
 
+@contextmanager
+def dispatch_deferred() -> Iterator[None]:
+    """Enqueue the events committed inside the block as batches when it ends.
+
+    For loops that commit many small transactions (a batch of Telegram updates, one per
+    update): one dispatch task per ~200 events instead of one per event. Events committed
+    before a crash inside the block are not lost: the sweeper dispatches them.
+    """
+    outer = _deferred.get()
+    if outer is not None:  # nested: the outermost block enqueues
+        yield
+        return
+    ids: list[int] = []
+    token = _deferred.set(ids)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        from automation.tasks import dispatch_events
+
+        for start in range(0, len(ids), DISPATCH_BATCH):
+            try:
+                dispatch_events.delay(ids[start : start + DISPATCH_BATCH])
+            except Exception:
+                logger.exception("Could not enqueue %s events; the sweeper will", len(ids))
+
+
 def dispatch(event_id: int) -> None:
     """Run every subscriber that has not yet handled the event, then mark it dispatched.
 
     Raises ``SubscriberFailed`` when any subscriber raised, after running all the others.
     """
-    updated = Event.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
+    failed = dispatch_many([event_id])
+    if failed:
+        raise SubscriberFailed(f"Event {event_id}: subscribers failed: {', '.join(failed[0][1])}")
+
+
+def dispatch_many(event_ids: list[int]) -> list[tuple[int, list[str]]]:
+    """``dispatch`` for several events with a fixed number of queries around the subscribers
+    (attempts, events, receipts, dispatched marks). Returns the events some subscriber failed
+    on, with the failing names; the others are marked dispatched."""
+    # Deleted with their organization, or already dispatched: nothing to do for those.
+    events = list(
+        Event.objects.filter(pk__in=event_ids, dispatched_at__isnull=True)
+        .select_related("organization")
+        .order_by("pk")
+    )
+    if not events:
+        return []
+    Event.objects.filter(pk__in=[event.pk for event in events]).update(
         dispatch_attempts=F("dispatch_attempts") + 1, last_attempt_at=timezone.now()
     )
-    if not updated:
-        return  # deleted with its organization, or already dispatched
-    event = Event.objects.select_related("organization").get(pk=event_id)
-    failures = []
-    for name, (func, names) in list(_subscribers.items()):
-        if names is not None and event.name not in names:
-            continue
-        if SubscriberReceipt.objects.filter(event=event, subscriber=name).exists():
-            continue
-        try:
-            with transaction.atomic():
-                if not _take_receipt(event, name):
-                    continue  # a concurrent dispatch handled it
-                func(event)
-        except Exception:
-            logger.exception("Subscriber %s failed on event %s", name, event.pk)
-            failures.append(name)
-    if failures:
-        raise SubscriberFailed(f"Event {event.pk}: subscribers failed: {', '.join(failures)}")
-    Event.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now()
+    done = set(
+        SubscriberReceipt.objects.filter(event__in=events).values_list("event_id", "subscriber")
     )
+    failures: list[tuple[int, list[str]]] = []
+    for event in events:
+        failed = []
+        for name, (func, names) in list(_subscribers.items()):
+            if (names is not None and event.name not in names) or (event.pk, name) in done:
+                continue
+            try:
+                with transaction.atomic():
+                    if not _take_receipt(event, name):
+                        continue  # a concurrent dispatch handled it
+                    func(event)
+            except Exception:
+                logger.exception("Subscriber %s failed on event %s", name, event.pk)
+                failed.append(name)
+        if failed:
+            failures.append((event.pk, failed))
+    failed_ids = {pk for pk, _ in failures}
+    Event.objects.filter(
+        pk__in=[event.pk for event in events if event.pk not in failed_ids],
+        dispatched_at__isnull=True,
+    ).update(dispatched_at=timezone.now())
+    return failures
 
 
 def _take_receipt(event: Event, name: str) -> bool:

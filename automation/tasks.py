@@ -30,6 +30,16 @@ def dispatch_event(event_id: int) -> None:
     events.dispatch(event_id)
 
 
+@shared_task(acks_late=True)
+def dispatch_events(event_ids: list[int]) -> int:
+    """A batch from ``events.dispatch_deferred``; an event a subscriber failed on goes on alone
+    with the retries of ``dispatch_event``. Returns how many were dispatched."""
+    failures = events.dispatch_many(event_ids)
+    for event_id, _names in failures:
+        dispatch_event.apply_async((event_id,), countdown=2)
+    return len(event_ids) - len(failures)
+
+
 @shared_task
 def sweep_undispatched_events(older_than_seconds: int = 30, limit: int = 500) -> int:
     """Redispatch events whose on-commit enqueue never happened (crash, broker outage), and

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from automation.events import dispatch_deferred
 from messaging.models import TelegramUpdate
 from messaging.telegram import processing
 
@@ -42,11 +43,12 @@ def updates_process(update_pks: list[int]) -> int:
     """A batch stored by the ASGI fast path: each update in its own transaction; one that fails
     goes on alone with the retries of ``update_process``. Returns how many were processed."""
     done = 0
-    for pk in update_pks:
-        try:
-            done += processing.update_process(pk) == "processed"
-        except processing.UpdateFailed:
-            update_process.apply_async((pk,), countdown=2)
+    with dispatch_deferred():  # their events go out in a few batches, not one task each
+        for pk in update_pks:
+            try:
+                done += processing.update_process(pk) == "processed"
+            except processing.UpdateFailed:
+                update_process.apply_async((pk,), countdown=2)
     return done
 
 
