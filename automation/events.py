@@ -12,9 +12,10 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,25 +26,44 @@ from automation.models import Event, SubscriberReceipt
 logger = logging.getLogger(__name__)
 
 Subscriber = Callable[[Event], None]
-_subscribers: dict[str, tuple[Subscriber, frozenset[str] | None]] = {}
+BatchSubscriber = Callable[[list[Event]], None]
+
+
+@dataclass(frozen=True)
+class _Registration:
+    func: Callable[..., None]
+    events: frozenset[str] | None
+    batch: bool
+
+    def hears(self, event: Event) -> bool:
+        return self.events is None or event.name in self.events
+
+
+_subscribers: dict[str, _Registration] = {}
 
 
 class SubscriberFailed(Exception):
     """Some subscribers raised; the task retries and only those run again."""
 
 
-def subscriber(name: str, *, events: list[str] | None = None) -> Callable[[Subscriber], Subscriber]:
+def subscriber(
+    name: str, *, events: list[str] | None = None, batch: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register ``func`` under a stable ``name`` (its idempotency key) for ``events`` (or all).
 
     The name is stored in receipts: renaming a subscriber makes it run again for events that a
-    redispatch still reaches, so pick it once.
+    redispatch still reaches, so pick it once. A ``batch`` subscriber is called with the list
+    of events of a dispatch batch (in id order) and succeeds or fails for all of them: for
+    work with a fixed cost per call, such as one Redis round trip for many websocket messages.
     """
     unknown = sorted(set(events or []) - set(CATALOG))
     if unknown:
         raise ValueError(f"Subscriber {name!r} listens to unknown events: {', '.join(unknown)}")
 
-    def register(func: Subscriber) -> Subscriber:
-        _subscribers[name] = (func, frozenset(events) if events is not None else None)
+    def register(func: Callable[..., None]) -> Callable[..., None]:
+        _subscribers[name] = _Registration(
+            func, frozenset(events) if events is not None else None, batch
+        )
         return func
 
     return register
@@ -54,7 +74,7 @@ def unsubscribe(name: str) -> None:
     _subscribers.pop(name, None)
 
 
-def registered_subscribers() -> dict[str, tuple[Subscriber, frozenset[str] | None]]:
+def registered_subscribers() -> dict[str, _Registration]:
     return dict(_subscribers)
 
 
@@ -155,28 +175,50 @@ def dispatch_many(event_ids: list[int]) -> list[tuple[int, list[str]]]:
     done = set(
         SubscriberReceipt.objects.filter(event__in=events).values_list("event_id", "subscriber")
     )
-    failures: list[tuple[int, list[str]]] = []
-    for event in events:
-        failed = []
-        for name, (func, names) in list(_subscribers.items()):
-            if (names is not None and event.name not in names) or (event.pk, name) in done:
-                continue
+    failed: dict[int, list[str]] = {}
+    for name, registration in list(_subscribers.items()):
+        due = [e for e in events if registration.hears(e) and (e.pk, name) not in done]
+        if not due:
+            continue
+        if registration.batch:
+            try:
+                with transaction.atomic():
+                    taken = _take_receipts(due, name)
+                    if taken:
+                        registration.func([e for e in due if e.pk in taken])
+            except Exception:
+                logger.exception("Subscriber %s failed on %s events", name, len(due))
+                for event in due:
+                    failed.setdefault(event.pk, []).append(name)
+            continue
+        for event in due:
             try:
                 with transaction.atomic():
                     if not _take_receipt(event, name):
                         continue  # a concurrent dispatch handled it
-                    func(event)
+                    registration.func(event)
             except Exception:
                 logger.exception("Subscriber %s failed on event %s", name, event.pk)
-                failed.append(name)
-        if failed:
-            failures.append((event.pk, failed))
+                failed.setdefault(event.pk, []).append(name)
+    failures = sorted(failed.items())
     failed_ids = {pk for pk, _ in failures}
     Event.objects.filter(
         pk__in=[event.pk for event in events if event.pk not in failed_ids],
         dispatched_at__isnull=True,
     ).update(dispatched_at=timezone.now())
     return failures
+
+
+def _take_receipts(events: list[Event], name: str) -> set[int]:
+    """``_take_receipt`` for many events in one statement; the ids whose receipt was taken."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SubscriberReceipt._meta.db_table} (event_id, subscriber, handled_at) "
+            "SELECT unnest(%s::bigint[]), %s, now() "
+            "ON CONFLICT (event_id, subscriber) DO NOTHING RETURNING event_id",
+            [[event.pk for event in events], name],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _take_receipt(event: Event, name: str) -> bool:

@@ -23,27 +23,30 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-@subscriber("realtime")
-def forward_to_websockets(event: Event) -> None:
+@subscriber("realtime", batch=True)
+def forward_to_websockets(events: list[Event]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    # Membership news first: the socket re-reads its roles before it judges the event itself.
-    messages: list[tuple[str, dict[str, Any]]] = [
-        (user_group(user_id), {"type": "membership.changed"})
-        for user_id in sorted(_users_whose_membership_changed(event))
-    ]
-    messages.append(
-        (
-            org_group(event.organization_id),
-            {
-                "type": "event.forward",
-                "organization": event.organization_id,
-                "event": event.as_message(),
-            },
+    messages: list[tuple[str, dict[str, Any]]] = []
+    for event in events:
+        # Membership news first: the socket re-reads its roles before it judges the event.
+        messages.extend(
+            (user_group(user_id), {"type": "membership.changed"})
+            for user_id in sorted(_users_whose_membership_changed(event))
         )
-    )
-    # One event loop (and Redis connection) per event, not one per message.
+        messages.append(
+            (
+                org_group(event.organization_id),
+                {
+                    "type": "event.forward",
+                    "organization": event.organization_id,
+                    "event": event.as_message(),
+                },
+            )
+        )
+    # One event loop (and Redis connection) per batch of events, not one per message. A
+    # redispatch may send an event twice; clients drop ids they have seen (static/js/live.js).
     async_to_sync(_send_all)(layer, messages)
 
 

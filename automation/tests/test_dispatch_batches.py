@@ -80,3 +80,34 @@ def test_a_batch_skips_events_already_dispatched(organization, recording_subscri
     dispatch_events([event.pk])
 
     assert calls == [event.pk]
+
+
+@pytest.fixture
+def batch_recorder():
+    batches: list[list[int]] = []
+
+    @subscriber("batch-recorder", events=["organization.updated"], batch=True)
+    def record(events: list[Event]) -> None:
+        batches.append([event.pk for event in events])
+
+    yield batches
+    unsubscribe("batch-recorder")
+
+
+def test_a_batch_subscriber_is_called_once_per_batch_and_never_again_for_the_same_events(
+    organization, batch_recorder
+):
+    events = [
+        Event.objects.create(organization=organization, name="organization.updated", payload={})
+        for _ in range(4)
+    ]
+    ids = [event.pk for event in events]
+
+    dispatch_events(ids)
+    Event.objects.filter(pk__in=ids).update(dispatched_at=None)  # as if the marks were lost
+    dispatch_events(ids)
+
+    assert batch_recorder == [ids]
+    assert (
+        SubscriberReceipt.objects.filter(event_id__in=ids, subscriber="batch-recorder").count() == 4
+    )
