@@ -9,6 +9,7 @@ so a redispatch (task retry, sweeper) skips the subscribers that already succeed
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -100,15 +101,48 @@ def emit(
     return event
 
 
-# Inside ``dispatch_deferred()``: ids of committed events waiting to be enqueued together.
-_deferred: ContextVar[list[int] | None] = ContextVar("deferred_event_dispatch", default=None)
 DISPATCH_BATCH = 200
+# Events wait at most this long in a deferred batch: live screens must not lag behind a long
+# loop (issue 6 wants a message on screen within 100 ms of its webhook).
+DISPATCH_BATCH_SECONDS = 0.05
+
+
+class _Batch:
+    """Ids of committed events waiting to be enqueued together (``dispatch_deferred``)."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.started = 0.0
+
+    def add(self, event_id: int) -> None:
+        if not self.ids:
+            self.started = time.monotonic()
+        self.ids.append(event_id)
+        if (
+            len(self.ids) >= DISPATCH_BATCH
+            or time.monotonic() - self.started >= DISPATCH_BATCH_SECONDS
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        ids, self.ids = self.ids, []
+        if not ids:
+            return
+        from automation.tasks import dispatch_events
+
+        try:
+            dispatch_events.delay(ids)
+        except Exception:
+            logger.exception("Could not enqueue %s events; the sweeper will", len(ids))
+
+
+_deferred: ContextVar[_Batch | None] = ContextVar("deferred_event_dispatch", default=None)
 
 
 def _enqueue(event_id: int) -> None:
-    deferred = _deferred.get()
-    if deferred is not None:
-        deferred.append(event_id)
+    batch = _deferred.get()
+    if batch is not None:
+        batch.add(event_id)
         return
     from automation.tasks import dispatch_event
 
@@ -122,29 +156,23 @@ def _enqueue(event_id: int) -> None:
 
 @contextmanager
 def dispatch_deferred() -> Iterator[None]:
-    """Enqueue the events committed inside the block as batches when it ends.
+    """Enqueue the events committed inside the block in batches: when ``DISPATCH_BATCH`` have
+    gathered, when the oldest has waited ``DISPATCH_BATCH_SECONDS``, and when the block ends.
 
     For loops that commit many small transactions (a batch of Telegram updates, one per
-    update): one dispatch task per ~200 events instead of one per event. Events committed
-    before a crash inside the block are not lost: the sweeper dispatches them.
+    update): one dispatch task per batch instead of one per event. Events committed before a
+    crash inside the block are not lost: the sweeper dispatches them.
     """
-    outer = _deferred.get()
-    if outer is not None:  # nested: the outermost block enqueues
+    if _deferred.get() is not None:  # nested: the outermost block enqueues
         yield
         return
-    ids: list[int] = []
-    token = _deferred.set(ids)
+    batch = _Batch()
+    token = _deferred.set(batch)
     try:
         yield
     finally:
         _deferred.reset(token)
-        from automation.tasks import dispatch_events
-
-        for start in range(0, len(ids), DISPATCH_BATCH):
-            try:
-                dispatch_events.delay(ids[start : start + DISPATCH_BATCH])
-            except Exception:
-                logger.exception("Could not enqueue %s events; the sweeper will", len(ids))
+        batch.flush()
 
 
 def dispatch(event_id: int) -> None:

@@ -111,3 +111,15 @@ def test_a_batch_subscriber_is_called_once_per_batch_and_never_again_for_the_sam
     assert (
         SubscriberReceipt.objects.filter(event_id__in=ids, subscriber="batch-recorder").count() == 4
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_deferred_block_does_not_hold_events_back_longer_than_the_batch_window(
+    organization, recording_subscriber, monkeypatch
+):
+    monkeypatch.setattr("automation.events.DISPATCH_BATCH_SECONDS", 0)
+    calls = recording_subscriber("recorder", events=["organization.updated"])
+
+    with dispatch_deferred():
+        ids = _emit_committed(organization, 2)
+        assert calls == ids  # each went out as soon as it was committed, the block still open
