@@ -108,11 +108,12 @@ DISPATCH_BATCH_SECONDS = 0.05
 
 
 class _Batch:
-    """Ids of committed events waiting to be enqueued together (``dispatch_deferred``)."""
+    """Ids of committed events waiting to be dispatched together (``dispatch_deferred``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, inline: bool) -> None:
         self.ids: list[int] = []
         self.started = 0.0
+        self.inline = inline
 
     def add(self, event_id: int) -> None:
         if not self.ids:
@@ -128,12 +129,16 @@ class _Batch:
         ids, self.ids = self.ids, []
         if not ids:
             return
-        from automation.tasks import dispatch_events
+        from automation.tasks import dispatch_event, dispatch_events
 
         try:
-            dispatch_events.delay(ids)
+            if not self.inline:
+                dispatch_events.delay(ids)
+                return
+            for event_id, _names in dispatch_many(ids):
+                dispatch_event.apply_async((event_id,), countdown=2)
         except Exception:
-            logger.exception("Could not enqueue %s events; the sweeper will", len(ids))
+            logger.exception("Could not dispatch %s events; the sweeper will", len(ids))
 
 
 _deferred: ContextVar[_Batch | None] = ContextVar("deferred_event_dispatch", default=None)
@@ -155,18 +160,21 @@ def _enqueue(event_id: int) -> None:
 
 
 @contextmanager
-def dispatch_deferred() -> Iterator[None]:
-    """Enqueue the events committed inside the block in batches: when ``DISPATCH_BATCH`` have
+def dispatch_deferred(*, inline: bool = False) -> Iterator[None]:
+    """Dispatch the events committed inside the block in batches: when ``DISPATCH_BATCH`` have
     gathered, when the oldest has waited ``DISPATCH_BATCH_SECONDS``, and when the block ends.
 
     For loops that commit many small transactions (a batch of Telegram updates, one per
-    update): one dispatch task per batch instead of one per event. Events committed before a
-    crash inside the block are not lost: the sweeper dispatches them.
+    update): one dispatch per batch instead of one task per event. ``inline`` runs the
+    dispatch right here (for code already on a worker: no second trip through the broker,
+    which is what a live screen waits for); subscribers that fail go on as ``dispatch_event``
+    tasks with their retries. Events committed before a crash inside the block are not lost:
+    the sweeper dispatches them.
     """
-    if _deferred.get() is not None:  # nested: the outermost block enqueues
+    if _deferred.get() is not None:  # nested: the outermost block dispatches
         yield
         return
-    batch = _Batch()
+    batch = _Batch(inline=inline)
     token = _deferred.set(batch)
     try:
         yield

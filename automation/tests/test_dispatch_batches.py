@@ -123,3 +123,17 @@ def test_a_long_deferred_block_does_not_hold_events_back_longer_than_the_batch_w
     with dispatch_deferred():
         ids = _emit_committed(organization, 2)
         assert calls == ids  # each went out as soon as it was committed, the block still open
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_inline_deferred_block_dispatches_in_place_when_it_ends(
+    organization, recording_subscriber
+):
+    calls = recording_subscriber("recorder", events=["organization.updated"])
+
+    with dispatch_deferred(inline=True):
+        ids = _emit_committed(organization, 3)
+        assert calls == []
+
+    assert calls == ids
+    assert Event.objects.filter(pk__in=ids, dispatched_at__isnull=False).count() == 3

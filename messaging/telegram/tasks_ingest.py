@@ -35,7 +35,8 @@ RETRY_CHAIN_SECONDS = 15 * 60
     max_retries=processing.MAX_ATTEMPTS,
 )
 def update_process(update_pk: int) -> str:
-    return processing.update_process(update_pk)
+    with dispatch_deferred(inline=True):  # live screens get the events without another hop
+        return processing.update_process(update_pk)
 
 
 @shared_task(acks_late=True)
@@ -43,8 +44,10 @@ def updates_process(update_pks: list[int]) -> int:
     """A batch stored by the ASGI fast path: each update in its own transaction; one that fails
     goes on alone with the retries of ``update_process``. Returns how many were processed."""
     done = 0
-    with dispatch_deferred():  # their events go out in a few batches, not one task each
-        for pk in update_pks:
+    for pk in update_pks:
+        # Each update's events are dispatched here as soon as it is committed: the inbox shows
+        # the message without a second trip through the broker (issue 6: < 100 ms).
+        with dispatch_deferred(inline=True):
             try:
                 done += processing.update_process(pk) == "processed"
             except processing.UpdateFailed:
