@@ -6,9 +6,12 @@ hears that its memberships changed so it can follow its organizations anew.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
+from collections.abc import Coroutine
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from automation.events import subscriber
@@ -45,9 +48,37 @@ def forward_to_websockets(events: list[Event]) -> None:
                 },
             )
         )
-    # One event loop (and Redis connection) per batch of events, not one per message. A
-    # redispatch may send an event twice; clients drop ids they have seen (static/js/live.js).
-    async_to_sync(_send_all)(layer, messages)
+    # One Redis round trip per batch of events, not one per message. A redispatch may send an
+    # event twice; clients drop ids they have seen (static/js/live.js).
+    _sender.run(_send_all(layer, messages))
+
+
+class _LoopThread:
+    """One event loop per process, on its own thread, for channel-layer sends from sync code.
+
+    ``async_to_sync`` from a thread without a loop starts a thread and a loop per call, and
+    channels-redis keeps its connections per loop: every dispatch paid for a new thread and a
+    new Redis connection. This loop lives as long as the process (re-created after a fork), so
+    its connections are reused.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def run(self, coroutine: Coroutine[Any, Any, None], timeout: float = 10) -> None:
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():
+                self._loop = asyncio.new_event_loop()
+                self._pid = os.getpid()
+                threading.Thread(
+                    target=self._loop.run_forever, name="realtime-sender", daemon=True
+                ).start()
+        asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+
+_sender = _LoopThread()
 
 
 async def _send_all(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
