@@ -38,15 +38,6 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 SEARCH_GOAL_MS = 50
-# ``--gc-freeze``: the same app, with the objects of start-up moved out of the collector's way.
-SERVE_FROZEN = """
-import gc, sys, uvicorn
-from config.asgi import application
-gc.collect()
-gc.freeze()
-uvicorn.run(application, host="127.0.0.1", port=int(sys.argv[1]), access_log=False,
-            lifespan="off", log_level="warning")
-"""
 LIST_GOAL_MS = 100
 
 
@@ -71,11 +62,6 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print a table for the docs")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--slowest", type=int, default=0, help="list the N slowest requests")
-    parser.add_argument(
-        "--gc-freeze",
-        action="store_true",
-        help="serve with gc.freeze() after start-up (see docs/benchmarks.md: full collections)",
-    )
     args = parser.parse_args()
 
     import django
@@ -102,7 +88,7 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     if args.client == "http":
-        server, port = start_server(gc_freeze=args.gc_freeze)
+        server, port = start_server()
         try:
             send = http_sender(port, headers)
             scenarios.append(cursor_scenario(send, organization.pk, rng, args.requests))
@@ -259,7 +245,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(*, gc_freeze: bool) -> tuple[subprocess.Popen, int]:
+def start_server() -> tuple[subprocess.Popen, int]:
+    """uvicorn serving config.asgi (which freezes start-up objects, config/gc_tuning.py)."""
     port = free_port()
     command = [
         sys.executable,
@@ -269,8 +256,6 @@ def start_server(*, gc_freeze: bool) -> tuple[subprocess.Popen, int]:
         *("--host", "127.0.0.1", "--port", str(port)),
         *("--workers", "1", "--no-access-log", "--lifespan", "off", "--log-level", "warning"),
     ]
-    if gc_freeze:
-        command = [sys.executable, "-c", SERVE_FROZEN, str(port)]
     server = subprocess.Popen(
         command,
         cwd=REPO,
@@ -336,9 +321,7 @@ def report(
     load: tuple[float, float],
 ) -> None:
     method = (
-        f"uvicorn (1 worker{', gc.freeze()' if args.gc_freeze else ''}) over HTTP keep-alive"
-        if args.client == "http"
-        else "Django test client"
+        "uvicorn (1 worker) over HTTP keep-alive" if args.client == "http" else "Django test client"
     )
     print(
         f"Data: {size['contacts']:,} contacts / {size['companies']:,} companies in the measured "

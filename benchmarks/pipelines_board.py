@@ -76,7 +76,7 @@ def main() -> None:
     size = data_size(organization, pipeline)
 
     load_before = os.getloadavg()[0]
-    server, port = start_server(gc_freeze=False)
+    server, port = start_server()
     global SERVER_PID
     SERVER_PID = server.pid
     try:
