@@ -35,6 +35,13 @@ def events_visible_after(user: User, *, after_id: int, limit: int) -> list[Event
     return list(Event.objects.filter(visible, pk__gt=after_id).order_by("pk")[:limit])
 
 
+def latest_event_id() -> int:
+    """The newest event id, for a live page to render as the point its socket resumes from
+    (``data-live-since``; the resume itself filters by what the user may see). A backward
+    scan of the primary key: no cost however many events there are."""
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def last_visible_event_id(user: User) -> int:
     """Where a client that has seen nothing yet resumes from after a reconnect."""
     visible = _visibility(realtime_memberships(user))

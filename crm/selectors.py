@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -309,14 +309,21 @@ def crm_search(organization: Organization, q: str, limit: int = 20) -> list[Sear
 
 
 def notes_list(
-    organization: Organization, *, contact: Contact | None = None, company: Company | None = None
+    organization: Organization,
+    *,
+    contact: Contact | None = None,
+    company: Company | None = None,
+    deal: Model | None = None,
 ) -> QuerySet[Note]:
-    """Newest first. Sorted by ``(created_at, id)``: unique, so cursor pages are stable."""
+    """Newest first. Sorted by ``(created_at, id)``: unique, so cursor pages are stable.
+    ``deal`` is a ``pipelines.Deal`` (crm does not import pipelines)."""
     notes = Note.objects.filter(organization=organization)
     if contact is not None:
         notes = notes.filter(contact=contact)
     if company is not None:
         notes = notes.filter(company=company)
+    if deal is not None:
+        notes = notes.filter(deal=deal)
     return notes.select_related("author").order_by("-created_at", "-id")
 
 

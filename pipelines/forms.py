@@ -42,20 +42,20 @@ class QuickCreateForm(DomainErrorForm):
     value = _value_field(required=False)
 
 
-class DealForm(DomainErrorForm):
-    """The drawer's editor. ``version`` is the deal's version when the editor opened."""
+class StageChoiceField(forms.ModelChoiceField):
+    """A stage of any pipeline; named "Pipeline · Stage" when there are several pipelines."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    with_pipeline = False
+
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.pipeline.name} · {obj.name}" if self.with_pipeline else obj.name
+
+
+class DealFieldsForm(DomainErrorForm):
+    """The fields the new-deal page and the drawer's editor share, defined once."""
+
     title = forms.CharField(max_length=200, error_messages={"required": "Give the deal a title."})
     value = _value_field(required=False, label="Value")
-    currency = forms.CharField(
-        max_length=3,
-        min_length=3,
-        label="Currency",
-        help_text="ISO 4217 code, e.g. USD, EUR.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "text-uppercase"}),
-    )
-    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label=None)
     owner = OwnerField()
     company = forms.CharField(
         max_length=200,
@@ -67,6 +67,46 @@ class DealForm(DomainErrorForm):
     expected_close_date = forms.DateField(
         required=False, label="Expected close", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class DealCreateForm(DealFieldsForm):
+    """The new-deal page (from a contact's or company's "New deal"). ``contact`` is the id of
+    the contact the deal is for; the view resolves it in the organization."""
+
+    stage = StageChoiceField(queryset=Stage.objects.none(), empty_label=None)
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(
+        self,
+        *args: Any,
+        stages: QuerySet[Stage],
+        several_pipelines: bool,
+        members: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = stages
+        self.fields["stage"].with_pipeline = several_pipelines
+        self.fields["owner"].queryset = members
+
+
+class DealForm(DealFieldsForm):
+    """The drawer's editor. ``version`` is the deal's version when the editor opened."""
+
+    field_order = (
+        *("version", "title", "value", "currency", "stage", "owner", "company"),
+        *("expected_close_date", "source", "tags", "lost_reason"),
+    )
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    currency = forms.CharField(
+        max_length=3,
+        min_length=3,
+        label="Currency",
+        help_text="ISO 4217 code, e.g. USD, EUR.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "text-uppercase"}),
+    )
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label=None)
     source = forms.CharField(max_length=60, required=False)
     tags = TagNamesField()
     lost_reason = forms.CharField(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.currencies import CURRENCY_CHOICES
@@ -127,6 +128,11 @@ class Deal(OrgOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # crm links back to a deal (e.g. after deleting one of its notes) without importing
+        # pipelines.
+        return reverse("pipelines:deal_detail", args=[self.pk])
 
     @property
     def weighted_value(self) -> Decimal:

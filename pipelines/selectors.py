@@ -27,7 +27,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from crm.models import Note, Tag
+from crm.models import Company, Contact, Note, Tag
 from crm.selectors import notes_list
 from pipelines.filters import DealFilters
 from pipelines.models import Deal, DealStageChange, Pipeline, Stage, StageKind
@@ -135,6 +135,48 @@ def deal_detail(organization: Organization, pk: int) -> Deal | None:
     return deals_for(organization).filter(pk=pk).first()
 
 
+def deal_for_write(organization: Organization, pk: int) -> Deal | None:
+    """The deal a write starts from, in one query: the row and its organization. The services
+    lock and re-read it inside their transaction, so nothing more is worth loading here."""
+    return (
+        Deal.objects.filter(organization=organization, pk=pk).select_related("organization").first()
+    )
+
+
+def deal_card(organization: Organization, pk: int) -> Deal | None:
+    """One deal with what its board card shows (owner, company, stage), in one query."""
+    return (
+        Deal.objects.filter(organization=organization, pk=pk)
+        .select_related("owner", "company", "stage")
+        .first()
+    )
+
+
+def deal_matches(organization: Organization, deal: Deal, filters: DealFilters) -> bool:
+    """Whether a board filtered by ``filters`` shows ``deal`` (no query when unfiltered)."""
+    if not filters.is_filtered:
+        return True
+    deals = _filtered(Deal.objects.filter(organization=organization, pk=deal.pk), filters)
+    return deals.exists()
+
+
+def _record_deals(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    # Open deals first (no ``closed_at``), then the most recently closed; newest first within.
+    return deals.select_related("owner", "stage", "pipeline").order_by(
+        F("closed_at").desc(nulls_first=True), "-id"
+    )
+
+
+def deals_for_contact(organization: Organization, contact: Contact) -> QuerySet[Deal]:
+    """The contact's deals (it is one of their contacts), as a contact page lists them."""
+    return _record_deals(Deal.objects.filter(organization=organization, contacts=contact))
+
+
+def deals_for_company(organization: Organization, company: Company) -> QuerySet[Deal]:
+    """The company's deals, as a company page lists them."""
+    return _record_deals(Deal.objects.filter(organization=organization, company=company))
+
+
 def deal_history(deal: Deal) -> QuerySet[DealStageChange]:
     """The deal's stage changes, newest first."""
     return (
@@ -144,9 +186,36 @@ def deal_history(deal: Deal) -> QuerySet[DealStageChange]:
     )
 
 
-def deal_notes(deal: Deal) -> QuerySet[Note]:
+def deal_notes(organization: Organization, deal: Deal) -> QuerySet[Note]:
     """Notes on the deal, newest first (cursor-paginated like crm's notes)."""
-    return notes_list(deal.organization).filter(deal=deal)
+    return notes_list(organization, deal=deal)
+
+
+def stage_get(organization: Organization, pk: Any) -> Stage | None:
+    """A stage of any of the organization's pipelines, with its pipeline."""
+    if isinstance(pk, bool) or not str(pk).isdigit():
+        return None
+    return (
+        Stage.objects.filter(organization=organization, pk=int(pk))
+        .select_related("pipeline")
+        .first()
+    )
+
+
+def stages_for(organization: Organization) -> QuerySet[Stage]:
+    """Every stage of the organization, pipeline by pipeline in board order."""
+    return (
+        Stage.objects.filter(organization=organization)
+        .select_related("pipeline")
+        .order_by("pipeline__position", "pipeline_id", "position", "id")
+    )
+
+
+def pipeline_stages(pipeline: Pipeline) -> QuerySet[Stage]:
+    """The pipeline's stages in board order."""
+    return Stage.objects.filter(
+        organization_id=pipeline.organization_id, pipeline=pipeline
+    ).order_by("position", "id")
 
 
 @dataclass

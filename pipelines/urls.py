@@ -18,6 +18,7 @@ urlpatterns: list = [
         "pipeline/stages/<int:pk>/deals/", board_views.deal_quick_create, name="deal_quick_create"
     ),
     # Deals (pipelines/views/deals.py; the card and the move are the board's)
+    path("deals/new/", deal_views.deal_create, name="deal_create"),
     path("deals/<int:pk>/", deal_views.deal_detail, name="deal_detail"),
     path("deals/<int:pk>/edit/", deal_views.deal_edit, name="deal_edit"),
     path("deals/<int:pk>/notes/", deal_views.deal_note_add, name="deal_note_add"),

@@ -1,8 +1,10 @@
-"""``/api/v1/notes/``: notes on contacts and companies, newest first; add, edit, delete."""
+"""``/api/v1/notes/``: notes on contacts, companies and deals, newest first; add, edit, delete.
+
+A deal is ``pipelines.Deal``, reached through ``Note.deal`` (crm does not import pipelines)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -18,6 +20,8 @@ from crm.markdown import markdown_render
 from crm.models import Company, Contact, Note
 from crm.services import notes as note_services
 
+Deal = Note._meta.get_field("deal").related_model
+
 
 class NoteOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -25,6 +29,7 @@ class NoteOutputSerializer(serializers.Serializer):
     body_html = serializers.SerializerMethodField(help_text="The body rendered, sanitised.")
     contact = serializers.IntegerField(read_only=True, source="contact_id", allow_null=True)
     company = serializers.IntegerField(read_only=True, source="company_id", allow_null=True)
+    deal = serializers.IntegerField(read_only=True, source="deal_id", allow_null=True)
     author = UserSummarySerializer(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -41,6 +46,7 @@ class NoteInputSerializer(serializers.Serializer):
     company = OrgPrimaryKeyRelatedField(
         queryset=Company.objects.all(), required=False, allow_null=True
     )
+    deal = OrgPrimaryKeyRelatedField(queryset=Deal.objects.all(), required=False, allow_null=True)
 
 
 class NoteUpdateInputSerializer(serializers.Serializer):
@@ -50,6 +56,7 @@ class NoteUpdateInputSerializer(serializers.Serializer):
 SUBJECT_PARAMETERS = [
     OpenApiParameter("contact", int, description="Only notes on this contact."),
     OpenApiParameter("company", int, description="Only notes on this company."),
+    OpenApiParameter("deal", int, description="Only notes on this deal."),
 ]
 
 
@@ -72,7 +79,7 @@ class NoteViewSet(OrgScopedViewSet):
     def get_org_queryset(self, organization: Organization) -> QuerySet[Note]:
         return selectors.notes_list(organization)
 
-    def _subject(self, name: str, model: type[Contact | Company]) -> Contact | Company | None:
+    def _subject(self, name: str, model: type[Model]) -> Model | None:
         raw = self.request.query_params.get(name, "").strip()
         if not raw:
             return None
@@ -99,6 +106,7 @@ class NoteViewSet(OrgScopedViewSet):
             self.organization,
             contact=self._subject("contact", Contact),
             company=self._subject("company", Company),
+            deal=self._subject("deal", Deal),
         )
         page = self.paginate_queryset(notes)
         return self.get_paginated_response(NoteOutputSerializer(page, many=True).data)
@@ -111,7 +119,7 @@ class NoteViewSet(OrgScopedViewSet):
         request=NoteInputSerializer, responses={status.HTTP_201_CREATED: NoteOutputSerializer}
     )
     def create(self, request: Request) -> Response:
-        """Add a note to a contact, a company, or both."""
+        """Add a note to a contact, a company or a deal (or several of them)."""
         data = NoteInputSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         note = note_services.note_add(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.errors import DomainError
 from accounts.models import Organization, User
 from accounts.tenancy import org_required
-from crm import selectors
+from crm import detail_sections, selectors
 from crm.custom_fields import definitions_for
 from crm.filters import CompanyFilters
 from crm.forms import BulkActionForm, CompanyForm, NoteForm
@@ -217,6 +217,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.company_timeline(company),
         "note_form": NoteForm(),
         "note_url": reverse("crm:company_note_add", args=[company.pk]),
+        "sections": detail_sections.sections_render(request, company),
         "can_edit": can_edit,
         "can_delete": _can(request, "crm.delete"),
     }

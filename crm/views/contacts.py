@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.errors import DomainError
 from accounts.models import User
 from accounts.tenancy import org_required
-from crm import selectors
+from crm import detail_sections, selectors
 from crm.custom_fields import definitions_for
 from crm.filters import CompanyFilters, ContactFilters
 from crm.forms import BulkActionForm, CompanyLinkForm, ContactForm, NoteForm
@@ -259,6 +259,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.contact_timeline(contact),
         "note_form": NoteForm(),
         "note_url": reverse("crm:contact_note_add", args=[contact.pk]),
+        "sections": detail_sections.sections_render(request, contact),
         "link_form": CompanyLinkForm(),
         "company_names": [],
         "can_edit": can_edit,

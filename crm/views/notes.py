@@ -1,5 +1,6 @@
 """Notes on contacts and companies: add one from the record's timeline (previewing its
-Markdown first, if wanted), delete one.
+Markdown first, if wanted), delete one — on a contact, a company or a deal (the deal drawer's
+notes post their delete here too).
 
 htmx requests get the timeline back (with the form's message when the note was empty);
 plain posts go back to the record page.
@@ -19,7 +20,7 @@ from accounts.errors import DomainError
 from accounts.tenancy import org_required
 from crm import selectors
 from crm.forms import NoteForm
-from crm.models import Company, Contact
+from crm.models import Company, Contact, Note
 from crm.services import notes as note_services
 
 
@@ -85,17 +86,23 @@ def company_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _add(request, company, reverse("crm:company_detail", args=[company.pk]))
 
 
+def _subject_url(note: Note) -> str:
+    """The page the note is shown on: its contact's, its company's or its deal's (a deal links
+    itself with ``get_absolute_url``: crm does not import pipelines)."""
+    if note.contact_id:
+        return reverse("crm:contact_detail", args=[note.contact_id])
+    if note.company_id:
+        return reverse("crm:company_detail", args=[note.company_id])
+    return note.deal.get_absolute_url()
+
+
 @org_required("crm.edit")
 @require_POST
 def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
     note = selectors.note_get(request.org.organization, pk)
     if note is None:
         raise Http404("No such note")
-    back = (
-        reverse("crm:contact_detail", args=[note.contact_id])
-        if note.contact_id
-        else reverse("crm:company_detail", args=[note.company_id])
-    )
+    back = _subject_url(note)
     note_services.note_delete(note=note, actor=request.user)
     if _is_htmx(request):
         return HttpResponse("")

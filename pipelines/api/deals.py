@@ -183,5 +183,5 @@ class DealViewSet(OrgScopedViewSet):
                 organization=self.organization, actor=request.user, body=body, deal=deal
             )
             return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(selectors.deal_notes(deal))
+        page = self.paginate_queryset(selectors.deal_notes(self.organization, deal))
         return self.get_paginated_response(NoteOutputSerializer(page, many=True).data)

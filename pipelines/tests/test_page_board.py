@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from automation.models import Event
 from crm.tests.factories import CompanyFactory, TagFactory
 from pipelines.services.deals import deal_create
 from pipelines.services.pipelines import pipeline_create
@@ -246,3 +247,16 @@ def test_a_pipeline_without_stages_says_so(team, client):
 
     assert "No stages yet" in html
     assert f'href="/settings/pipelines/{empty.pk}/"' in html
+
+
+def test_the_board_tells_its_live_socket_which_event_it_already_shows(team, client):
+    """The socket resumes from there, so a move committed between render and connect is
+    replayed instead of lost (static/js/live.js reads data-live-since)."""
+    client.force_login(team.bidi)
+    deal = deal_create(organization=team.organization, actor=team.bidi, title="Pilot", value=1)
+    newest = Event.objects.filter(organization=team.organization).latest("pk")
+
+    html = _html(client.get("/pipeline/"))
+
+    assert f'data-live-since="{newest.pk}"' in html
+    assert deal.title in html

@@ -145,3 +145,31 @@ def test_a_neighbour_that_is_not_an_id_is_refused(team, client, lead_deals):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"after_id": ["Not a deal id."]}
+
+
+def test_a_move_reads_the_deal_and_its_card_in_one_query_each(
+    team, client, lead_deals, django_assert_max_num_queries
+):
+    """22 before the trim: the signed-in request (5), the deal, the stage, then the service's
+    transaction (membership, locks, neighbours, history, update, event, savepoints), the card."""
+    client.force_login(team.bidi)
+    client.get("/pipeline/")  # a warm session, as on the board
+    meeting = team.stage("Meeting")
+
+    with django_assert_max_num_queries(17):
+        response = _move(client, lead_deals["B"], stage=meeting.pk, after_id=None)
+
+    assert response.status_code == 200
+    assert f'data-deal-id="{lead_deals["B"].pk}"' in response.json()["card"]
+
+
+def test_the_card_endpoint_reads_one_deal_in_one_query(
+    team, client, lead_deals, django_assert_max_num_queries
+):
+    client.force_login(team.bidi)
+    client.get("/pipeline/")
+
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/deals/{lead_deals['A'].pk}/card/", HTTP_HX_REQUEST="true")
+
+    assert f'data-deal-id="{lead_deals["A"].pk}"' in response.content.decode()

@@ -72,3 +72,42 @@ def test_a_viewer_cannot_create_a_deal(team, client):
 
     assert response.status_code == 403
     assert not Deal.objects.exists()
+
+
+def test_on_a_filtered_board_a_deal_the_filters_leave_out_is_created_but_not_shown(team, client):
+    client.force_login(team.bidi)
+    lead = team.stage("Lead")
+
+    response = client.post(
+        f"/pipeline/stages/{lead.pk}/deals/?owner=me&stale=false",
+        {"title": "Nobody's deal"},
+        **HTMX,
+    )
+
+    html = response.content.decode()
+    deal = Deal.objects.get(title="Nobody's deal")
+    assert f'data-deal-id="{deal.pk}"' not in html
+    assert "hidden by the board's filters" in html
+    assert "deal:created" in response["HX-Trigger"]
+
+
+def test_on_a_filtered_board_a_deal_matching_the_filters_is_shown(team, client):
+    client.force_login(team.bidi)
+    lead = team.stage("Lead")
+
+    html = client.post(
+        f"/pipeline/stages/{lead.pk}/deals/?stale=false", {"title": "Fresh"}, **HTMX
+    ).content.decode()
+
+    deal = Deal.objects.get(title="Fresh")
+    assert f'data-deal-id="{deal.pk}"' in html
+    assert "hidden by the board's filters" not in html
+
+
+def test_the_quick_create_form_of_a_filtered_board_posts_with_its_filters(team, client):
+    client.force_login(team.bidi)
+    lead = team.stage("Lead")
+
+    html = client.get(f"/pipeline/{team.pipeline.pk}/?owner=me").content.decode()
+
+    assert f'hx-post="/pipeline/stages/{lead.pk}/deals/?owner=me"' in html

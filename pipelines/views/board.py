@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import DomainError, ValidationError
 from accounts.tenancy import org_required
+from automation.selectors import latest_event_id
 from crm import selectors as crm_selectors
 from pipelines import selectors
 from pipelines.filters import DealFilters
 from pipelines.forms import QuickCreateForm
-from pipelines.models import Deal, Pipeline, Stage
+from pipelines.models import Pipeline, Stage
 from pipelines.services import deals as deal_services
 from pipelines.services.deals import deal_payload
 from pipelines.templatetags.pipeline_ui import column_money
@@ -67,12 +68,8 @@ def pipeline_get(request: HttpRequest, pk: int | None) -> tuple[Pipeline, list[P
 
 
 def stage_get(request: HttpRequest, pk: Any) -> Stage | None:
-    """A stage of any of the organization's pipelines (their stages come prefetched)."""
-    for pipeline in selectors.pipelines_for(request.org.organization):
-        for stage in pipeline.stages.all():
-            if stage.pk == pk:
-                return stage
-    return None
+    """A stage of any of the organization's pipelines."""
+    return selectors.stage_get(request.org.organization, pk)
 
 
 def stage_or_404(request: HttpRequest, pk: int) -> Stage:
@@ -80,13 +77,6 @@ def stage_or_404(request: HttpRequest, pk: int) -> Stage:
     if stage is None:
         raise Http404("No such stage")
     return stage
-
-
-def _deal(request: HttpRequest, pk: int) -> Deal:
-    deal = selectors.deal_detail(request.org.organization, pk)
-    if deal is None:
-        raise Http404("No such deal")
-    return deal
 
 
 def _currency(request: HttpRequest) -> str:
@@ -99,11 +89,13 @@ def board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     pipeline, pipelines = pipeline_get(request, pk)
     organization = request.org.organization
     filters = board_filters(request, warn=True)
+    since = latest_event_id()  # before the read: a move committed meanwhile is replayed
     data = selectors.board(organization, pipeline, filters=filters, per_column=PER_COLUMN)
     return render(
         request,
         "pipelines/board.html",
         {
+            "live_since": since,
             "pipeline": pipeline,
             "pipelines": pipelines,
             "board": data,
@@ -173,12 +165,10 @@ def column_more(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def deal_card(request: HttpRequest, pk: int) -> HttpResponse:
     """One card as the board shows it; 204 when the board's filters leave it out."""
-    deal = _deal(request, pk)
-    filters = board_filters(request)
-    if (
-        filters.is_filtered
-        and not selectors.deals_for(request.org.organization, filters).filter(pk=deal.pk).exists()
-    ):
+    deal = selectors.deal_card(request.org.organization, pk)
+    if deal is None:
+        raise Http404("No such deal")
+    if not selectors.deal_matches(request.org.organization, deal, board_filters(request)):
         return HttpResponse(status=204)
     return render(request, "pipelines/_card.html", {"deal": deal})
 
@@ -186,8 +176,10 @@ def deal_card(request: HttpRequest, pk: int) -> HttpResponse:
 @org_required("deal.edit")
 @require_POST
 def deal_quick_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """A deal from a column's quick-create form: the card goes to the column's top."""
+    """A deal from a column's quick-create form: the card goes to the column's top — when the
+    board's filters (the form posts them in its URL) show it; else a note says it is hidden."""
     stage = stage_or_404(request, pk)
+    filters = board_filters(request)
     form = QuickCreateForm(request.POST)
     deal = None
     if form.is_valid():
@@ -203,12 +195,16 @@ def deal_quick_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_domain_error(exc)
     if request.headers.get("HX-Request") != "true":
         return redirect("pipelines:board", stage.pipeline_id)
+    organization = request.org.organization
+    shown = deal is not None and selectors.deal_matches(organization, deal, filters)
     context = {
         "stage": stage,
         "form": None if deal else form,
         "open": True,
         "currency": _currency(request),
-        "deal": deal and selectors.deal_detail(request.org.organization, deal.pk),
+        "filter_query": filter_query(filters),
+        "deal": selectors.deal_detail(organization, deal.pk) if shown else None,
+        "hidden": deal if deal is not None and not shown else None,
     }
     response = render(request, "pipelines/_quick_created.html", context)
     if deal is not None:
@@ -233,8 +229,14 @@ def _int_or_none(value: Any, field: str) -> int | None:
 @org_required("deal.edit")
 @require_POST
 def deal_move(request: HttpRequest, pk: int) -> JsonResponse:
-    """JSON ``{stage, before_id?, after_id?, lost_reason?}`` → the moved deal and its card."""
-    deal = _deal(request, pk)
+    """JSON ``{stage, before_id?, after_id?, lost_reason?}`` → the moved deal and its card.
+
+    The board's hottest write, so it reads little: the deal row alone (the service locks and
+    re-reads it, checking the membership again inside the transaction) and, after the move,
+    the card in one query."""
+    deal = selectors.deal_for_write(request.org.organization, pk)
+    if deal is None:
+        raise Http404("No such deal")
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
@@ -261,6 +263,6 @@ def deal_move(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except DomainError as exc:
         return _json_error(exc)
-    fresh = selectors.deal_detail(request.org.organization, moved.pk)
+    fresh = selectors.deal_card(request.org.organization, moved.pk)
     card = render_to_string("pipelines/_card.html", {"deal": fresh}, request=request)
     return JsonResponse({"deal": deal_payload(moved), "card": card})

@@ -1,5 +1,5 @@
-"""One deal: its page (the drawer's content when htmx asks), the version-checked editor, and
-its notes.
+"""One deal: its page (the drawer's content when htmx asks), the new-deal page, the
+version-checked editor, and its notes.
 
 A save names the version the editor was opened on. When someone saved the deal in between,
 the service refuses (``DealConflict``) and the editor comes back with the person's input, what
@@ -23,12 +23,13 @@ from accounts.errors import DomainError
 from accounts.tenancy import org_required
 from crm import selectors as crm_selectors
 from crm.forms import NoteForm
+from crm.models import Company, Contact
 from crm.services import notes as note_services
 from crm.views.records import company_named
 from pipelines import selectors
 from pipelines.errors import DealConflict
-from pipelines.forms import DealForm
-from pipelines.models import Deal
+from pipelines.forms import DealCreateForm, DealForm
+from pipelines.models import Deal, Stage, StageKind
 from pipelines.services import deals as deal_services
 from pipelines.services.deals import deal_payload
 from pipelines.templatetags.pipeline_ui import money
@@ -41,16 +42,11 @@ def _deal(request: HttpRequest, pk: int) -> Deal:
     return deal
 
 
-def _notes(deal: Deal) -> Any:
-    """The deal's notes, newest first (crm's ``notes_list`` takes no deal yet)."""
-    return deal.notes.select_related("author").order_by("-created_at", "-id")
-
-
 def _form(request: HttpRequest, deal: Deal, data: Any = None, **kwargs: Any) -> DealForm:
     return DealForm(
         data,
         deal=deal,
-        stages=deal.pipeline.stages.all(),
+        stages=selectors.pipeline_stages(deal.pipeline),
         members=crm_selectors.org_members(request.org.organization),
         **kwargs,
     )
@@ -60,10 +56,13 @@ def _context(request: HttpRequest, deal: Deal, **extra: Any) -> dict[str, Any]:
     return {
         "deal": deal,
         "history": selectors.deal_history(deal),
-        "notes": _notes(deal),
+        "notes": selectors.deal_notes(request.org.organization, deal),
         "note_form": NoteForm(),
         "can_edit": request.org.has_perm("deal.edit"),
         "can_delete": request.org.has_perm("deal.delete"),
+        # Notes are crm's: its rights decide who deletes one (the author, or crm.delete).
+        "note_can_edit": request.org.has_perm("crm.edit"),
+        "note_can_delete": request.org.has_perm("crm.delete"),
         **extra,
     }
 
@@ -153,6 +152,105 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Trigger"] = json.dumps({"deal:saved": {"deal": deal_payload(deal)}})
             return response
     return _render(request, deal, form=form)
+
+
+def _primary_company(contact: Contact) -> Company | None:
+    links = sorted(contact.company_links.all(), key=lambda link: (not link.is_primary, link.pk))
+    return links[0].company if links else None
+
+
+def _create_initial(request: HttpRequest, stages: list[Stage]) -> dict[str, Any]:
+    """What ``?contact=<id>`` / ``?company=<id>`` prefill (ids of other organizations are
+    ignored), the current user as owner, and the default pipeline's first open stage."""
+    organization = request.org.organization
+    initial: dict[str, Any] = {"owner": request.user.pk}
+    first_open = next(
+        (s for s in stages if s.pipeline.is_default and s.kind == StageKind.OPEN),
+        stages[0] if stages else None,
+    )
+    if first_open is not None:
+        initial["stage"] = first_open.pk
+    company = None
+    raw_company = request.GET.get("company", "")
+    if raw_company.isdigit():
+        company = crm_selectors.company_get(organization, int(raw_company))
+    raw_contact = request.GET.get("contact", "")
+    contact = None
+    if raw_contact.isdigit():
+        contact = crm_selectors.contact_get(organization, int(raw_contact))
+    if contact is not None:
+        initial["contact"] = contact.pk
+        company = company or _primary_company(contact)
+    if company is not None:
+        initial["company"] = company.name
+    return initial
+
+
+def _create_back(request: HttpRequest, contact: Contact | None) -> tuple[str, str]:
+    """Where "Cancel" and the breadcrumb go: the contact or company the page came from (by
+    its ``?company=``), else the board."""
+    if contact is not None:
+        return reverse("crm:contact_detail", args=[contact.pk]), str(contact)
+    raw_company = request.GET.get("company", "")
+    company = None
+    if raw_company.isdigit():
+        company = crm_selectors.company_get(request.org.organization, int(raw_company))
+    if company is not None:
+        return reverse("crm:company_detail", args=[company.pk]), company.name
+    return reverse("pipelines:board"), "Pipeline"
+
+
+@org_required("deal.edit")
+@require_http_methods(["GET", "POST"])
+def deal_create(request: HttpRequest) -> HttpResponse:
+    """A new deal with all its main fields — the "New deal" of contact and company pages, which
+    prefill it (see ``_create_initial``). Saved, it opens the deal's page."""
+    organization = request.org.organization
+    stages = list(selectors.stages_for(organization))
+    form_kwargs: dict[str, Any] = {
+        "stages": selectors.stages_for(organization),
+        "several_pipelines": len({stage.pipeline_id for stage in stages}) > 1,
+        "members": crm_selectors.org_members(organization),
+    }
+    contact = None
+    if request.method == "GET":
+        form = DealCreateForm(initial=_create_initial(request, stages), **form_kwargs)
+        contact_id = form.initial.get("contact")
+        contact = contact_id and crm_selectors.contact_get(organization, contact_id)
+    else:
+        form = DealCreateForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["contact"]:
+                contact = crm_selectors.contact_get(organization, data["contact"])
+                if contact is None:
+                    form.add_error("contact", "No such contact.")
+            company = company_named(organization, data["company"])
+            if data["company"] and company is None:
+                form.add_error("company", "No company of that name in your CRM.")
+        if form.is_valid():
+            try:
+                deal = deal_services.deal_create(
+                    organization=organization,
+                    actor=request.user,
+                    title=data["title"],
+                    stage=data["stage"],
+                    value=data["value"] or 0,
+                    owner=data["owner"],
+                    company=company,
+                    contacts=[contact] if contact else [],
+                    expected_close_date=data["expected_close_date"],
+                )
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, f"The deal “{deal.title}” is created.")
+                return redirect("pipelines:deal_detail", deal.pk)
+    return render(
+        request,
+        "pipelines/deal_new.html",
+        {"form": form, "contact": contact, "back": _create_back(request, contact)},
+    )
 
 
 @org_required("deal.edit")

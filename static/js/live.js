@@ -7,6 +7,8 @@
  *  - remembers the highest event id and sends {"type": "resume"} after a reconnect, so events
  *    missed while away are replayed; duplicates (live + replay) are dropped by id;
  *  - pings every 25 s so idle proxies keep the socket;
+ *  - sends client messages with BiDiLive.send({type: ...}) (typing, presence heartbeats);
+ *    their answers and broadcasts arrive like events but carry no id and are never replayed;
  *  - reports its state to "live.status" subscribers ({state: "connecting" | "open" |
  *    "closed" | "signed-out"}) and a truncated replay to "live.truncated" (the page should
  *    reload: more was missed than the server replays).
@@ -135,6 +137,10 @@
   function start() {
     if (started || !("WebSocket" in window)) return;
     started = true;
+    // A live page renders the newest event id it reflects (data-live-since): the first
+    // "hello" then resumes from there, so nothing emitted between render and connect is lost.
+    var since = document.body && document.body.getAttribute("data-live-since");
+    if (since && /^\d+$/.test(since)) lastId = parseInt(since, 10);
     connect();
     window.addEventListener("online", function () {
       if (retryTimer) {
@@ -155,6 +161,15 @@
       return function () {
         handlers[type] = (handlers[type] || []).filter(function (f) { return f !== fn; });
       };
+    },
+    /* Send a client message ({type: "typing", chat: 12}, {type: "presence"}) over the socket;
+     * returns false when the socket is not open (typing and presence are ephemeral: a missed
+     * one is simply sent again next time, nothing is queued). */
+    send: function (message) {
+      start();
+      if (!socket || socket.readyState !== window.WebSocket.OPEN || state !== "open") return false;
+      send(message);
+      return true;
     },
     state: function () { return state; },
     lastEventId: function () { return lastId; }
