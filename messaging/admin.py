@@ -16,8 +16,11 @@ from messaging.models import (
     Attachment,
     Chat,
     ChatMember,
+    ChatReadState,
     HistoryImport,
+    LinkPreview,
     Message,
+    ResponseTemplate,
     TelegramBot,
     TelegramUpdate,
 )
@@ -56,8 +59,17 @@ class TelegramUpdateAdmin(MessagingAdmin):
 
 @admin.register(Chat)
 class ChatAdmin(MessagingAdmin):
-    list_display = ("__str__", "kind", "bot", "contact", "is_blocked", "last_message_at")
-    list_filter = ("kind", "is_blocked")
+    list_display = (
+        "__str__",
+        "kind",
+        "bot",
+        "contact",
+        "status",
+        "assigned_to",
+        "is_blocked",
+        "last_message_at",
+    )
+    list_filter = ("kind", "status", "is_blocked")
     list_select_related = ("bot", "contact")
     search_fields = ("title", "username")
 
@@ -66,6 +78,12 @@ class ChatAdmin(MessagingAdmin):
 class ChatMemberAdmin(MessagingAdmin):
     list_display = ("chat", "contact", "joined_at", "left_at")
     list_select_related = ("chat", "contact")
+
+
+@admin.register(ChatReadState)
+class ChatReadStateAdmin(MessagingAdmin):
+    list_display = ("chat", "user", "last_read_message_id", "last_read_at", "manual_unread")
+    list_select_related = ("chat", "user")
 
 
 class AttachmentInline(admin.TabularInline):
@@ -98,3 +116,17 @@ class HistoryImportAdmin(MessagingAdmin):
     org_permission = "history.import"
     list_display = ("__str__", "status", "processed", "total", "created_at")
     list_filter = ("status",)
+
+
+@admin.register(LinkPreview)
+class LinkPreviewAdmin(MessagingAdmin):
+    list_display = ("url", "title", "status", "fetched_at")
+    list_filter = ("status",)
+    search_fields = ("url", "title")
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(MessagingAdmin):
+    # Read-only here like the rest of messaging: members edit them in Settings → Templates.
+    list_display = ("name", "shortcut", "created_by", "updated_at")
+    search_fields = ("name", "shortcut")

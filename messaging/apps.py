@@ -6,8 +6,14 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        # Registers the Telegram enrichment provider and the subscriber that runs it.
+        # Registers the Telegram enrichment provider and the subscriber that runs it, and the
+        # link preview task with the subscriber that starts it.
+        from messaging.linkpreview import tasks as link_preview_tasks  # noqa: F401
+        from messaging.presence import register_realtime_handlers
         from messaging.telegram import (
             enrichment,  # noqa: F401
             tasks_ingest,  # noqa: F401  (Celery ingest tasks)
         )
+
+        # Typing and presence arrive over /ws/ (automation/realtime_handlers.py).
+        register_realtime_handlers()

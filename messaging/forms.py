@@ -27,17 +27,28 @@ class BotConnectForm(DomainErrorForm):
     )
 
 
-class MessageComposeForm(DomainErrorForm):
-    text = forms.CharField(
-        label="Message",
-        max_length=4096,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Write a message…"}),
+class ResponseTemplateForm(DomainErrorForm):
+    name = forms.CharField(
+        label="Name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": "Pricing"}),
+        error_messages={"required": "Name the template."},
     )
-    attachment = forms.FileField(label="Attachment", required=False)
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if not (data.get("text") or "").strip() and not data.get("attachment"):
-            raise forms.ValidationError("Write a message or attach a file.")
-        return data
+    shortcut = forms.CharField(
+        label="Shortcut",
+        max_length=32,
+        required=False,
+        help_text="Type it in the composer to insert the response.",
+        widget=forms.TextInput(
+            attrs={"placeholder": "/price", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    body = forms.CharField(
+        label="Response",
+        max_length=4096,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "Hi {{ contact.first_name | there }}, …"}
+        ),
+        error_messages={"required": "Write the response."},
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Organization
-from messaging.models import Attachment, Chat, Message, TelegramBot
+from messaging.models import Attachment, Chat, Message, ResponseTemplate, TelegramBot
 
 
 def bots_list(organization: Organization, *, active_only: bool = False) -> QuerySet[TelegramBot]:
@@ -16,11 +16,11 @@ def bots_list(organization: Organization, *, active_only: bool = False) -> Query
 
 
 def chats_list(organization: Organization) -> QuerySet[Chat]:
-    """Most recent conversation first, with what a list row shows."""
+    """Most recent conversation first, with what a list row shows (the last-message preview is
+    stored on the chat; counting messages per row was too slow at millions of messages)."""
     return (
         Chat.objects.filter(organization=organization)
         .select_related("contact", "bot")
-        .annotate(message_count=Count("messages"))
         .order_by("-last_message_at", "-pk")
     )
 
@@ -54,3 +54,19 @@ def messages_list(organization: Organization) -> QuerySet[Message]:
 
 def attachment_get(organization: Organization, pk: int) -> Attachment | None:
     return Attachment.objects.filter(organization=organization, pk=pk).first()
+
+
+def response_templates_list(
+    organization: Organization, *, search: str = ""
+) -> QuerySet[ResponseTemplate]:
+    """Canned responses by name; ``search`` matches a shortcut's start or a name's part (the
+    composer's "/pri…" completion)."""
+    templates = ResponseTemplate.objects.filter(organization=organization).select_related(
+        "created_by"
+    )
+    if search := search.strip():
+        shortcut = search if search.startswith("/") else f"/{search}"
+        templates = templates.filter(
+            Q(shortcut__istartswith=shortcut) | Q(name__icontains=search.lstrip("/"))
+        )
+    return templates.order_by("name", "id")

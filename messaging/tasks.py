@@ -10,7 +10,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from messaging.services import history, sending
+from messaging.services import history, inbox, sending
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -27,6 +27,12 @@ def message_deliver(message_id: int) -> str:
 def messages_requeue_stale() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): queued messages whose delivery task went missing."""
     return sending.messages_requeue_stale()
+
+
+@shared_task(ignore_result=True)
+def chats_wake_snoozed() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): reopen snoozed chats whose time has come."""
+    return inbox.chats_wake_snoozed()
 
 
 class _HistoryTask(Task):

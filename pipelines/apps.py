@@ -8,9 +8,18 @@ class PipelinesConfig(AppConfig):
     def ready(self) -> None:
         from crm import detail_sections
         from crm.models import Entity
-        from pipelines import signals  # noqa: F401  (default pipeline for new organizations)
+        from messaging import inbox_panels
+        from messaging.selectors_inbox import register_inbox_row_hook
+        from pipelines import (
+            inbox_panel,
+            signals,  # noqa: F401  (default pipeline for new organizations)
+        )
         from pipelines.views import record_deals
 
         # The "Deals" card on contact and company pages (crm does not import pipelines).
         detail_sections.register(Entity.CONTACT, record_deals.contact_deals_section)
         detail_sections.register(Entity.COMPANY, record_deals.company_deals_section)
+        # The inbox: the "Deals" context panel and each row's stage chip (messaging does not
+        # import pipelines).
+        inbox_panels.register_context_panel("deals", inbox_panel.chat_deals_panel)
+        register_inbox_row_hook("deal", inbox_panel.deal_stage_chips)

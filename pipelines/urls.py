@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pipelines import inbox_panel
 from pipelines.views import board as board_views
 from pipelines.views import deals as deal_views
 from pipelines.views import forecast as forecast_views
@@ -25,6 +26,13 @@ urlpatterns: list = [
     path("deals/<int:pk>/delete/", deal_views.deal_delete, name="deal_delete"),
     path("deals/<int:pk>/card/", board_views.deal_card, name="deal_card"),
     path("deals/<int:pk>/move/", board_views.deal_move, name="deal_move"),
+    # The inbox's "Deals" panel (pipelines/inbox_panel.py)
+    path("inbox/<int:pk>/deals/", inbox_panel.inbox_deal_create, name="inbox_deal_create"),
+    path(
+        "inbox/<int:pk>/deals/<int:deal_pk>/move/",
+        inbox_panel.inbox_deal_move,
+        name="inbox_deal_move",
+    ),
     # Settings (pipelines/views/settings.py)
     path("settings/pipelines/", settings_views.pipeline_list, name="settings"),
     path(

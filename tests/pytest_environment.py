@@ -15,4 +15,7 @@ os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 # Nothing reaches the real Bot API: unused loopback port (refused at once) unless a test
 # starts the fake server (the ``fake_telegram`` fixture points the setting at it).
 os.environ.setdefault("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9")
+# Links in test messages are not fetched for previews (no request leaves the machine) unless a
+# test asks for a fake site (``fake_website`` / ``guarded_website`` turn previews on).
+os.environ.setdefault("LINK_PREVIEW_ENABLED", "false")
 os.environ["DJANGO_ENV"] = "test"

@@ -53,9 +53,11 @@ def nav_item(
     perm: str = "",
     also: str = "",
     exact: bool = False,
+    badge: str = "",
 ) -> dict[str, Any]:
     """A navigation link, active on its own page, on pages under its path, and on the URL
-    names listed in ``also`` (space separated, ``prefix*`` allowed)."""
+    names listed in ``also`` (space separated, ``prefix*`` allowed). ``badge`` names a URL
+    whose HTML (a count) htmx loads into the link after the page (no query on every page)."""
     url = url_or_none(url_name)
     visible = url is not None and (not perm or perm in context.get("org_perms", ()))
     active = False
@@ -66,7 +68,16 @@ def nav_item(
         active = _matches(current, [url_name, *also.split()]) or (
             not exact and url != "/" and request.path.startswith(url)
         )
-    return {"visible": visible, "url": url, "label": label, "icon": icon, "active": active}
+    badge_url = url_or_none(badge) if badge and visible else None
+    return {
+        "visible": visible,
+        "url": url,
+        "label": label,
+        "icon": icon,
+        "active": active,
+        "badge_url": badge_url,
+        "badge_name": url_name.split(":")[-1],
+    }
 
 
 @register.filter

@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import OrgOwned
@@ -92,6 +95,9 @@ class Message(OrgOwned):
                 "organization", "chat", models.F("sent_at").desc(), name="message_chat_sent"
             ),
             models.Index(fields=["status", "next_attempt_at"], name="message_status_next"),
+            # Inbox search (messaging.selectors_inbox.inbox_search): words, then fragments.
+            GinIndex(SearchVector("text", config="simple"), name="message_text_search"),
+            GinIndex(OpClass(Lower("text"), name="gin_trgm_ops"), name="message_text_trgm"),
         ]
         ordering = ["sent_at", "id"]
 

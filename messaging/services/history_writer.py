@@ -15,12 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 
 from automation.events import emit
 from crm.models import Contact
 from messaging.models import Attachment, Chat, HistoryImport, Message, TelegramBot
 from messaging.services.chats import chat_for_telegram_chat, contact_for_telegram_user
+from messaging.services.inbox import chat_note_message
 from messaging.telegram.export_format import Export, ExportChat, ExportFiles, ExportMessage
 
 CHUNK_MESSAGES = 500
@@ -219,11 +219,9 @@ class ChatImporter:
             Message.objects.bulk_create([m for _, m in rows])
             self._link_replies(rows)
             skipped += self._attachments(export_chat, rows)
-            newest = max((m.sent_at for _, m in rows), default=None)
-            if newest is not None:
-                Chat.objects.filter(pk=self.chat.pk).filter(
-                    Q(last_message_at__isnull=True) | Q(last_message_at__lt=newest)
-                ).update(last_message_at=newest)
+            newest = max((m for _, m in rows), key=lambda m: m.sent_at, default=None)
+            if newest is not None:  # the inbox row's preview, when it is the latest message
+                chat_note_message(chat=self.chat, message=newest)
             report_add(job, skipped)
             job.processed += len(batch)
             job.messages_created += len(rows)

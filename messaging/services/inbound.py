@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Greatest
 
 from automation.events import emit
 from crm.models import Contact
 from messaging.models import Attachment, Chat, Message
+from messaging.services.inbox import chat_note_message
 
 
 def message_payload(message: Message) -> dict[str, Any]:
@@ -135,9 +135,8 @@ def message_record(*, chat: Chat, data: InboundMessage) -> tuple[Message, bool]:
             ]
         )
     message.attachments_count = len(data.attachments)
-    Chat.objects.filter(pk=chat.pk).filter(
-        Q(last_message_at__isnull=True) | Q(last_message_at__lt=data.sent_at)
-    ).update(last_message_at=data.sent_at)
+    # Preview, unread counter and reopening a done/snoozed chat (messaging.services.inbox).
+    chat_note_message(chat=chat, message=message)
     if data.sender_contact is not None and data.kind != Message.Kind.SERVICE:
         Contact.objects.filter(pk=data.sender_contact.pk).update(
             last_replied_at=Greatest("last_replied_at", data.sent_at)

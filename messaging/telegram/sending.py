@@ -10,22 +10,18 @@ inspects PTB types itself.
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import enum
-import os
-import threading
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import telegram
-from django.conf import settings
 from telegram import error as tg_error
 
-from messaging.models import Attachment, Message, TelegramBot
-from messaging.telegram.client import client_for_token
+from messaging.models import Attachment, Message
+from messaging.telegram.client import session_call
 
 # Attachment kind → (Bot API method name on telegram.Bot, its file parameter).
 SEND_METHODS: dict[str, tuple[str, str]] = {
@@ -36,7 +32,6 @@ SEND_METHODS: dict[str, tuple[str, str]] = {
     Message.Kind.AUDIO: ("send_audio", "audio"),
     Message.Kind.ANIMATION: ("send_animation", "animation"),
 }
-T = TypeVar("T")
 TEXT_LIMIT = 4096  # characters in a text message
 CAPTION_LIMIT = 1024  # characters in a media caption
 
@@ -46,29 +41,6 @@ class SentMessage:
     telegram_message_id: int
     file_id: str = ""
     file_unique_id: str = ""
-
-
-_local = threading.local()
-
-
-def _session_call(bot: TelegramBot, call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
-    """Run ``call`` on this thread's open client for the bot.
-
-    ``client.telegram_call`` builds a fresh client per call, which costs a TLS context (~85 ms
-    of CPU loading the CA bundle) and a new connection to Telegram each time — fine for
-    connecting a bot, but at 30 sends a second per bot it would be most of the machine. The
-    delivery path instead keeps, per worker thread, an event loop that stays open and one
-    client per (token, API URL) on it, so connections to Telegram are reused. Keyed by process
-    id too, so a forked worker never touches its parent's loop."""
-    if getattr(_local, "pid", None) != os.getpid():
-        _local.pid = os.getpid()
-        _local.loop = asyncio.new_event_loop()
-        _local.clients = {}
-    key = (bot.token, settings.TELEGRAM_API_BASE_URL)
-    client = _local.clients.get(key)
-    if client is None:
-        client = _local.clients[key] = client_for_token(bot.token)
-    return _local.loop.run_until_complete(call(client))
 
 
 class Outcome(enum.Enum):
@@ -172,7 +144,8 @@ def telegram_send(message: Message, *, take_token: Callable[[], float]) -> SentM
                 **common,
             )
 
-    sent = _session_call(chat.bot, call)
+    # The bot's client stays open between messages (see messaging/telegram/client.py).
+    sent = session_call(chat.bot.token, call)
     file = sent.effective_attachment
     if isinstance(file, tuple):  # photos come in sizes; the largest is last
         file = file[-1] if file else None

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from messaging.models import TelegramBot
 from messaging.services.bots import bot_connect
+from tests.fakes.website import fake_website, guarded_website  # noqa: F401  (fixtures)
 
 
 @dataclass
@@ -59,3 +60,23 @@ def deliver(client, django_capture_on_commit_callbacks) -> Callable[..., Any]:
         return response
 
     return post
+
+
+@pytest.fixture
+def writer(make_member) -> Any:
+    """A member who may send (role bidi)."""
+    return make_member("bidi")
+
+
+@pytest.fixture
+def writable_chat(writer, fake_telegram) -> Any:
+    """A chat of the writer's organization whose bot the fake Bot API knows."""
+    from messaging.tests.factories import ChatFactory
+
+    token = fake_telegram.add_bot()
+    return ChatFactory(
+        organization=writer.organization,
+        bot__organization=writer.organization,
+        bot__token=token,
+        bot__telegram_id=int(token.split(":")[0]),
+    )

@@ -2,17 +2,21 @@ from __future__ import annotations
 
 import factory
 
-from accounts.tests.factories import OrganizationFactory
+from accounts.tests.factories import OrganizationFactory, UserFactory
 from crm.tests.factories import ContactFactory
 from messaging.models import (
     Attachment,
     Chat,
     ChatMember,
+    ChatReadState,
     HistoryImport,
+    LinkPreview,
     Message,
+    ResponseTemplate,
     TelegramBot,
     TelegramUpdate,
 )
+from messaging.models.linkpreviews import url_hash
 
 
 class TelegramBotFactory(factory.django.DjangoModelFactory):
@@ -98,3 +102,35 @@ class HistoryImportFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     file = factory.django.FileField(filename="result.json", data=b'{"messages": []}')
+
+
+class ChatReadStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChatReadState
+
+    chat = factory.SubFactory(ChatFactory)
+    organization = factory.SelfAttribute("chat.organization")
+    user = factory.SubFactory(UserFactory)
+
+
+class LinkPreviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LinkPreview
+
+    organization = factory.SubFactory(OrganizationFactory)
+    url = factory.Sequence(lambda n: f"https://example.com/article-{n}")
+    url_hash = factory.LazyAttribute(lambda o: url_hash(o.url))
+    title = "Example article"
+    description = "What the article is about."
+    site_name = "Example"
+    status = LinkPreview.Status.OK
+
+
+class ResponseTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponseTemplate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Pricing {n}")
+    shortcut = factory.Sequence(lambda n: f"/price{n}")
+    body = "Hi {{ contact.first_name }}, our pricing starts at $99."

@@ -114,7 +114,9 @@ def test_a_stored_attachment_downloads_from_the_chat_page(deliver, connected, cl
     client.force_login(viewer.user)
     attachment = Attachment.objects.get()
 
-    page = client.get(reverse("messaging:chat_detail", args=[attachment.message.chat_id]))
+    page = client.get(
+        reverse("messaging:chat_detail", args=[attachment.message.chat_id]), follow=True
+    )
     download_url = reverse("messaging:attachment_download", args=[attachment.pk])
     assert download_url in page.content.decode()
     response = client.get(download_url)

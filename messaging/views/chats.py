@@ -1,21 +1,18 @@
-"""Chats: a plain list of conversations and one chat's transcript with its attachments.
-
-The inbox (assignment, unread state, live updates) is a later issue; this is what is needed to
-read what came in and answer it. The composer hands the text and file to ``message_send``.
-"""
+"""Message-level pages outside the inbox's own views: retrying a failed message and
+downloading an attachment (the conversation pages are messaging/views/inbox.py)."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
 from accounts.tenancy import org_required
 from messaging import selectors
-from messaging.forms import MessageComposeForm
 from messaging.models import Attachment, Chat
 
 CHATS_PER_PAGE = 50
@@ -28,55 +25,39 @@ def _chat_or_404(request: HttpRequest, pk: int) -> Chat:
     return chat
 
 
-@org_required("message.view")
-def chat_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.chats_list(request.org.organization), CHATS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "messaging/chat_list.html", {"page": page})
-
-
-def _transcript(request: HttpRequest, chat: Chat, form: MessageComposeForm) -> HttpResponse:
-    return render(
-        request,
-        "messaging/chat_detail.html",
-        {
-            "chat": chat,
-            "transcript": selectors.chat_messages(chat),
-            "form": form,
-            "can_send": request.org.has_perm("message.send"),
-        },
-    )
-
-
-@org_required("message.view")
-def chat_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transcript(request, _chat_or_404(request, pk), MessageComposeForm())
-
-
 @org_required("message.send")
 @require_POST
-def chat_send(request: HttpRequest, pk: int) -> HttpResponse:
-    """The composer: queue the message through ``message_send`` and show the transcript."""
-    from messaging.services.sending import message_send
+def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Retry" button of a failed outbound message: ``message_retry`` queues it again.
 
-    chat = _chat_or_404(request, pk)
-    form = MessageComposeForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data.get("attachment")
-        try:
-            message_send(
-                chat=chat,
-                actor=request.user,
-                text=form.cleaned_data["text"].strip(),
-                attachments=[upload] if upload else [],
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
+    For htmx (the inbox bubble posts with ``hx-swap="none"``) the answer is an event, not HTML:
+    ``message:retried`` (204) — the ``message.queued`` live event then redraws the bubble — or
+    ``message:retry-refused`` with the reason (200, so htmx fires it). Without JavaScript the
+    chat is shown again with the outcome as a flash message."""
+    from messaging.services.sending import message_retry as retry
+
+    message = selectors.messages_list(request.org.organization).filter(pk=pk).first()
+    if message is None:
+        raise Http404("No such message")
+    error = ""
+    try:
+        message = retry(message=message, actor=request.user)
+    except DomainError as exc:
+        error = exc.message
+    if request.headers.get("HX-Request") == "true":
+        if error:
+            response = HttpResponse(status=200)
+            trigger = {"message:retry-refused": {"message": message.pk, "error": error}}
         else:
-            messages.success(request, "Message queued.")
-            return redirect("messaging:chat_detail", pk=chat.pk)
-    return _transcript(request, chat, form)
+            response = HttpResponse(status=204)
+            trigger = {"message:retried": {"message": message.pk}}
+        response["HX-Trigger"] = json.dumps(trigger)
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Message queued again.")
+    return redirect("messaging:inbox_chat", pk=message.chat_id)
 
 
 @org_required("message.view")

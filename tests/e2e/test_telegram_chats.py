@@ -83,13 +83,13 @@ def test_connect_receive_and_reply(new_context, transactional_db, asgi_live_serv
     while not Attachment.objects.filter(status="stored").exists():
         assert time.monotonic() < deadline, "the update was not processed"
         time.sleep(0.1)
-    page.get_by_role("link", name="Chats").first.click()
+    page.get_by_role("link", name="Inbox").first.click()
     page.get_by_role("link", name="Anna Petrova").click()
     expect(page.get_by_text("Hi! Do you ship to Berlin?")).to_be_visible()
     expect(page.get_by_alt_text("photo_2.jpg")).to_be_visible()
     page.get_by_role("textbox", name="Message").fill("Yes — within two days.")
     page.get_by_role("button", name="Send").click()
-    expect(page.get_by_text("Yes — within two days.")).to_be_visible()
+    expect(page.locator(".bubble-text", has_text="Yes — within two days.")).to_be_visible()
     _shot(page, "chat-1280")
     sent = [call.params["text"] for call in fake_telegram.calls("sendMessage")]
     assert sent == ["Yes — within two days."]
@@ -100,7 +100,7 @@ def test_connect_receive_and_reply(new_context, transactional_db, asgi_live_serv
     expect(phone.get_by_text("Hi! Do you ship to Berlin?")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(phone, "chat-390")
-    phone.goto("/chats/")
+    phone.goto("/inbox/")
     _shot(phone, "chats-390")
     phone.goto("/settings/telegram/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
