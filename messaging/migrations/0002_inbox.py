@@ -8,27 +8,6 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
-BACKFILL_SQL = """
-UPDATE messaging_chat AS c SET
-    last_message_id = m.id,
-    last_message_text = LEFT(m.text, 200),
-    last_message_direction = m.direction,
-    last_message_kind = m.kind
-FROM (
-    SELECT DISTINCT ON (chat_id) chat_id, id, text, direction, kind
-    FROM messaging_message
-    ORDER BY chat_id, sent_at DESC, id DESC
-) AS m
-WHERE m.chat_id = c.id;
-UPDATE messaging_chat AS c SET inbound_count = n.count
-FROM (
-    SELECT chat_id, COUNT(*) AS count FROM messaging_message
-    WHERE direction = 'in' AND kind <> 'service' AND source <> 'import'
-    GROUP BY chat_id
-) AS n
-WHERE n.chat_id = c.id;
-"""
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -217,9 +196,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 fields=("chat", "user"), name="chatreadstate_unique"
             ),
-        ),
-        migrations.RunSQL(
-            sql=BACKFILL_SQL,
-            reverse_sql="",
         ),
     ]
