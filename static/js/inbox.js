@@ -470,6 +470,10 @@
     ["chat.assigned", "chat.status_changed", "chat.created", "chat.blocked"].forEach(function (name) {
       live.on(name, onChatEvent);
     });
+    /* previews are fetched in the background: the bubble gets its cards when they are ready */
+    live.on("link_preview.fetched", function (data) {
+      if (data && data.chat === chatId) upsertBubble(data.message);
+    });
     live.on("chat.read", function (data) {
       if (data && data.user === userId) {
         refreshRow(data.chat);

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from tests.browser import launch_chromium
+from tests.fakes.website import fake_website  # noqa: F401  (fixture for link previews)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 # Long enough for a busy 2-core CI machine, short enough that a wrong selector fails fast.

@@ -177,3 +177,37 @@ def test_two_teammates_see_the_inbox_live(new_context, team, asgi_live_server, f
     phone.get_by_role("button", name="Contact details").first.click()
     expect(phone.locator("#inbox-context")).to_be_visible()
     shoot(phone, "390-details")
+
+
+def test_a_link_a_prospect_sends_gets_its_preview_card_live(
+    new_context, team, asgi_live_server, fake_website
+):
+    """The card is fetched in the background (a real Celery worker, a real HTTP fetch of a local
+    site; private addresses are allowed for this test only) and added to the open chat."""
+    # Served slowly (~1.5 s), so the card surely arrives after the bubble is on screen.
+    url = fake_website.slow(
+        "/pricing",
+        '<html><head><meta property="og:site_name" content="Acme">'
+        '<meta property="og:title" content="Acme pricing for teams">'
+        '<meta property="og:description" content="Plans from 9 EUR a seat."></head></html>',
+        delay=0.006,
+    )
+    page = new_context().new_page()
+    log_in(page, "bea@example.com")
+    post_update(asgi_live_server.url, team, updates.update(payload=updates.message("Hi there")))
+    open_inbox(page)
+    page.locator(".inbox-row", has_text="Anna Petrova").get_by_role("link").click()
+    expect(page.locator(".bubble-in", has_text="Hi there")).to_be_visible()
+    expect(page.locator("[data-live-state]")).to_have_attribute("data-state", "open")
+
+    link_message = updates.message(f"Our pricing page: {url}", date=int(time.time()) + 1)
+    post_update(asgi_live_server.url, team, updates.update(payload=link_message))
+
+    bubble = page.locator(".bubble-in", has_text="Our pricing page")
+    expect(bubble).to_be_visible(timeout=15_000)
+    expect(bubble.locator(".link-preview")).to_have_count(0)  # not fetched yet
+    card = bubble.locator(".link-preview")
+    expect(card).to_contain_text("Acme pricing for teams", timeout=15_000)
+    expect(card).to_contain_text("Plans from 9 EUR a seat.")
+    expect(card).to_have_attribute("href", url)
+    assert [path for path, _ in fake_website.requests] == ["/pricing"]
