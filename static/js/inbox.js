@@ -482,6 +482,10 @@
     });
     ["deal.created", "deal.updated", "deal.stage_changed", "deal.deleted", "contact.updated",
       "note.added"].forEach(function (name) { live.on(name, refreshContext); });
+    /* the open chat's row carries the deal's stage chip */
+    ["deal.created", "deal.stage_changed", "deal.deleted"].forEach(function (name) {
+      live.on(name, function () { if (chatId) refreshRow(chatId); });
+    });
     live.on("typing", function (data) {
       if (!data || data.chat !== chatId || !data.user || data.user.id === userId) return;
       var seconds = Number(data.expires_in) || TYPING_SHOW_MS / 1000;

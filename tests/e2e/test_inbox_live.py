@@ -211,3 +211,39 @@ def test_a_link_a_prospect_sends_gets_its_preview_card_live(
     expect(card).to_contain_text("Plans from 9 EUR a seat.")
     expect(card).to_have_attribute("href", url)
     assert [path for path, _ in fake_website.requests] == ["/pricing"]
+
+
+def test_a_deal_moved_from_one_inbox_moves_in_the_others(new_context, team, asgi_live_server):
+    from accounts.models import User
+    from messaging.models import Chat
+    from pipelines.services.deals import deal_create
+
+    post_update(asgi_live_server.url, team, updates.update(payload=updates.message("Hello")))
+    deadline = time.monotonic() + 15
+    while not (chat := Chat.objects.filter(bot=team).first()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    bea_user = User.objects.get(email="bea@example.com")
+    deal = deal_create(
+        organization=team.organization,
+        actor=bea_user,
+        title="Berlin pilot",
+        contacts=[chat.contact],
+    )
+    pages = []
+    for email in ("bea@example.com", "max@example.com"):
+        page = new_context().new_page()
+        log_in(page, email)
+        open_inbox(page, f"/inbox/{chat.pk}/")
+        expect(page.locator(".inbox-row", has_text="Anna Petrova")).to_contain_text("Lead")
+        pages.append(page)
+    bea, max_ = pages
+
+    bea.get_by_label("Move Berlin pilot to stage").select_option(label="Contacted")
+
+    for page in (bea, max_):
+        expect(page.locator(".inbox-row", has_text="Anna Petrova")).to_contain_text(
+            "Contacted", timeout=15_000
+        )
+    expect(max_.get_by_label("Move Berlin pilot to stage")).to_have_value(
+        str(deal.pipeline.stages.get(name="Contacted").pk)
+    )
