@@ -66,6 +66,7 @@ class InboxFilters:
     channel: str = ""
     bot: int | None = None
     tag: int | None = None
+    stage: int | None = None  # a deal stage: chats whose contact has an open deal there
     unread: bool = False
 
     def __post_init__(self) -> None:
@@ -98,6 +99,28 @@ def register_inbox_row_hook(name: str, hook: InboxRowHook) -> None:
 
 def unregister_inbox_row_hook(name: str) -> None:
     _row_hooks.pop(name, None)
+
+
+@dataclass(frozen=True)
+class StageFilter:
+    """How the inbox filters by deal stage without importing pipelines: ``choices(org)`` lists
+    (stage id, label) for the filter's menu; ``contacts(org, stage_id)`` is a queryset of the
+    contact ids that have an open deal in that stage."""
+
+    choices: Callable[[Organization], list[tuple[int, str]]]
+    contacts: Callable[[Organization, int], QuerySet]
+
+
+_stage_filter: list[StageFilter] = []
+
+
+def register_inbox_stage_filter(stage_filter: StageFilter) -> None:
+    """Called by the pipelines app from ``AppConfig.ready``; registering again replaces it."""
+    _stage_filter[:] = [stage_filter]
+
+
+def inbox_stage_choices(organization: Organization) -> list[tuple[int, str]]:
+    return _stage_filter[0].choices(organization) if _stage_filter else []
 
 
 def inbox_rows_decorate(organization: Organization, rows: list[Chat]) -> list[Chat]:
@@ -160,6 +183,10 @@ def inbox_list(organization: Organization, user: User, *, filters: InboxFilters)
             contact_id=OuterRef("contact_id"), tag_id=filters.tag
         )
         chats = chats.filter(Exists(tagged))
+    if filters.stage is not None:
+        if not _stage_filter:
+            return Chat.objects.none()
+        chats = chats.filter(contact_id__in=_stage_filter[0].contacts(organization, filters.stage))
     chats = _with_read_state(chats, user)
     if filters.unread:
         chats = chats.filter(Q(unread_count__gt=0) | Q(manual_unread=True))

@@ -9,7 +9,11 @@ class PipelinesConfig(AppConfig):
         from crm import detail_sections
         from crm.models import Entity
         from messaging import inbox_panels
-        from messaging.selectors_inbox import register_inbox_row_hook
+        from messaging.selectors_inbox import (
+            StageFilter,
+            register_inbox_row_hook,
+            register_inbox_stage_filter,
+        )
         from pipelines import (
             inbox_panel,
             signals,  # noqa: F401  (default pipeline for new organizations)
@@ -23,3 +27,9 @@ class PipelinesConfig(AppConfig):
         # import pipelines).
         inbox_panels.register_context_panel("deals", inbox_panel.chat_deals_panel)
         register_inbox_row_hook("deal", inbox_panel.deal_stage_chips)
+        register_inbox_stage_filter(
+            StageFilter(
+                choices=inbox_panel.stage_filter_choices,
+                contacts=inbox_panel.contacts_in_stage,
+            )
+        )

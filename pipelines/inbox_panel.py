@@ -16,6 +16,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -71,6 +72,30 @@ def deal_stage_chips(organization: Organization, chats: list[Chat]) -> dict[int,
         for chat_id in by_contact.get(contact_id, []):
             chips.setdefault(chat_id, {"stage": stage, "kind": kind, "title": title})
     return chips
+
+
+def stage_filter_choices(organization: Organization) -> list[tuple[int, str]]:
+    """The open stages of every pipeline, for the inbox's "Deal stage" filter."""
+    stages = list(
+        Stage.objects.filter(organization=organization, kind=StageKind.OPEN)
+        .select_related("pipeline")
+        .order_by("pipeline__position", "pipeline_id", "position", "pk")
+    )
+    several = len({stage.pipeline_id for stage in stages}) > 1
+    return [
+        (stage.pk, f"{stage.pipeline.name} · {stage.name}" if several else stage.name)
+        for stage in stages
+    ]
+
+
+def contacts_in_stage(organization: Organization, stage_id: int) -> QuerySet:
+    """Ids of the contacts with an open deal in the stage (a subquery for the inbox list)."""
+    return Deal.objects.filter(
+        organization=organization,
+        stage_id=stage_id,
+        closed_at__isnull=True,
+        contacts__isnull=False,
+    ).values("contacts")
 
 
 def _chat(request: HttpRequest, pk: int) -> Chat:

@@ -103,6 +103,7 @@ class InboxFilterSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Chat.Channel.choices, required=False)
     bot = serializers.IntegerField(required=False, min_value=1)
     tag = serializers.IntegerField(required=False, min_value=1)
+    stage = serializers.IntegerField(required=False, min_value=1)
     unread = serializers.BooleanField(default=False)
 
     def filters(self) -> InboxFilters:
@@ -115,6 +116,9 @@ INBOX_PARAMETERS = [
     OpenApiParameter("channel", OpenApiTypes.STR, enum=Chat.Channel.values),
     OpenApiParameter("bot", OpenApiTypes.INT, description="Only chats of this bot."),
     OpenApiParameter("tag", OpenApiTypes.INT, description="Only chats whose contact has this tag."),
+    OpenApiParameter(
+        "stage", OpenApiTypes.INT, description="Only chats whose contact has an open deal here."
+    ),
     OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only chats unread for me."),
 ]
 

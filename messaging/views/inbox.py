@@ -91,6 +91,7 @@ def inbox_filters(request: HttpRequest) -> selectors_inbox.InboxFilters:
             channel=params.get("channel") or "",
             bot=_int_or_none(params.get("bot")),
             tag=_int_or_none(params.get("tag")),
+            stage=_int_or_none(params.get("stage")),
             unread=params.get("unread") == "1",
         )
     except ValidationError:
@@ -102,7 +103,7 @@ def filter_query(filters: selectors_inbox.InboxFilters) -> str:
     defaults = selectors_inbox.InboxFilters()
     values = {
         name: value
-        for name in ("assignee", "status", "channel", "bot", "tag")
+        for name in ("assignee", "status", "channel", "bot", "tag", "stage")
         if (value := getattr(filters, name)) != getattr(defaults, name)
     }
     if filters.unread:
@@ -222,6 +223,7 @@ def inbox(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "filters": filters,
         "filter_query": filter_query(filters),
         "tags": crm_selectors.tags_list(organization),
+        "stages": selectors_inbox.inbox_stage_choices(organization),
         "bots": selectors.bots_list(organization),
         "members": crm_selectors.org_members(organization),
         "snooze_choices": SNOOZE_CHOICES,
