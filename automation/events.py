@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -262,9 +262,4 @@ def _take_receipt(event: Event, name: str) -> bool:
 
     The receipt commits or rolls back with the subscriber's own writes.
     """
-    try:
-        with transaction.atomic():
-            SubscriberReceipt.objects.create(event=event, subscriber=name)
-    except IntegrityError:
-        return False
-    return True
+    return bool(_take_receipts([event], name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Organization
-from messaging.models import Attachment, Chat, Message, ResponseTemplate, TelegramBot
+from messaging.models import Attachment, Message, ResponseTemplate, TelegramBot
 
 
 def bots_list(organization: Organization, *, active_only: bool = False) -> QuerySet[TelegramBot]:
@@ -13,35 +13,6 @@ def bots_list(organization: Organization, *, active_only: bool = False) -> Query
     if active_only:
         bots = bots.filter(is_active=True)
     return bots.order_by("-is_active", "name", "pk")
-
-
-def chats_list(organization: Organization) -> QuerySet[Chat]:
-    """Most recent conversation first, with what a list row shows (the last-message preview is
-    stored on the chat; counting messages per row was too slow at millions of messages)."""
-    return (
-        Chat.objects.filter(organization=organization)
-        .select_related("contact", "bot")
-        .order_by("-last_message_at", "-pk")
-    )
-
-
-def chat_get(organization: Organization, pk: int) -> Chat | None:
-    return (
-        Chat.objects.filter(organization=organization, pk=pk)
-        .select_related("contact", "bot")
-        .first()
-    )
-
-
-def chat_messages(chat: Chat, limit: int = 200) -> list[Message]:
-    """The last ``limit`` messages of the chat, oldest first, with senders and attachments."""
-    newest = (
-        Message.objects.filter(organization_id=chat.organization_id, chat=chat)
-        .select_related("sender_contact", "sender_user", "reply_to")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .order_by("-sent_at", "-pk")[:limit]
-    )
-    return list(reversed(newest))
 
 
 def messages_list(organization: Organization) -> QuerySet[Message]:

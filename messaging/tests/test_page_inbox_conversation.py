@@ -66,7 +66,7 @@ def test_sending_to_a_blocked_chat_shows_the_reason_next_to_the_composer(client,
 def test_an_oversized_attachment_is_refused(client, connected, monkeypatch):
     chat = ChatFactory(bot=connected.bot)
     client.force_login(connected.owner.user)
-    monkeypatch.setattr("messaging.views.inbox.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("messaging.services.sending.MAX_UPLOAD_BYTES", 10)  # where the rule is
     upload = SimpleUploadedFile("big.pdf", b"x" * 11, content_type="application/pdf")
 
     response = client.post(

@@ -13,16 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.errors import DomainError
 from accounts.tenancy import org_required
 from messaging import selectors
-from messaging.models import Attachment, Chat
+from messaging.models import Attachment
 
 CHATS_PER_PAGE = 50
-
-
-def _chat_or_404(request: HttpRequest, pk: int) -> Chat:
-    chat = selectors.chat_get(request.org.organization, pk)
-    if chat is None:
-        raise Http404("No such chat")
-    return chat
 
 
 @org_required("message.send")

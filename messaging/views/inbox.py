@@ -380,9 +380,6 @@ def inbox_send(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("attachment")
     reply_to_id = _int_or_none(request.POST.get("reply_to"))
     try:
-        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-            message = "Telegram accepts files up to 50 MB from bots."
-            raise ValidationError(message, fields={"attachments": [message]})
         reply_to = _message_or_404(chat, reply_to_id) if reply_to_id else None
         sent = message_send(
             chat=chat,
