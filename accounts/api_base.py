@@ -19,7 +19,7 @@ from accounts.errors import NotFound, PermissionDenied
 from accounts.mfa import mfa_enabled
 from accounts.models import ApiKey, Membership, Organization
 from accounts.permissions import API_KEY_SCOPE_ROLE
-from accounts.tenancy import ACTIVE_ORG_SESSION_KEY, OrgContext
+from accounts.tenancy import ACTIVE_ORG_SESSION_KEY, OrgContext, membership_remember
 
 
 def api_org_context(request: Request) -> OrgContext:
@@ -62,6 +62,7 @@ def api_org_context(request: Request) -> OrgContext:
             "Security, then sign in again with a code.",
             code="mfa_enrollment_required",
         )
+    membership_remember(membership, user)
     return OrgContext(organization=organization, role=membership.role, user=user)
 
 

@@ -28,6 +28,7 @@ from accounts.model_update import model_update
 from accounts.models import ApiKey, Invitation, Membership, Organization, User
 from accounts.permissions import Role, assignable_roles, role_has_perm
 from accounts.signals import organization_created
+from accounts.tenancy import membership_recalled
 from automation.events import emit
 
 INVITATION_TTL = timedelta(days=7)
@@ -40,7 +41,9 @@ def require_permission(organization: Organization, actor: User, perm: str) -> Me
     Not a member → NotFound (the organization's existence is not confirmed); a member without
     the permission → PermissionDenied naming it.
     """
-    membership = Membership.objects.filter(organization=organization, user=actor).first()
+    membership = membership_recalled(actor, organization.pk)
+    if membership is None:
+        membership = Membership.objects.filter(organization=organization, user=actor).first()
     if membership is None:
         raise NotFound("Organization not found.")
     if not role_has_perm(membership.role, perm):

@@ -41,6 +41,23 @@ class OrgContext:
             raise PermissionDenied(perm=perm)
 
 
+# The membership a request resolved, kept on its user object so the services it calls
+# (``require_permission``) check the role without reading it again. A user object lives as long
+# as its request (or task); nothing long-lived calls ``membership_remember``.
+_MEMO_ATTR = "_bidi_memberships"
+
+
+def membership_remember(membership: Membership, user: User) -> None:
+    """Record that ``user`` acts in ``membership``'s organization with its role."""
+    memo = user.__dict__.setdefault(_MEMO_ATTR, {})
+    memo[membership.organization_id] = membership
+
+
+def membership_recalled(user: User, organization_id: int) -> Membership | None:
+    """The membership remembered for ``user`` in that organization during this request."""
+    return user.__dict__.get(_MEMO_ATTR, {}).get(organization_id)
+
+
 def web_org_context(request: HttpRequest) -> OrgContext | None:
     """The session's active organization, falling back to the user's first one."""
     user = request.user
@@ -60,6 +77,7 @@ def web_org_context(request: HttpRequest) -> OrgContext | None:
             request.session[ACTIVE_ORG_SESSION_KEY] = membership.organization_id
     if membership is None:
         return None
+    membership_remember(membership, user)
     context = OrgContext(organization=membership.organization, role=membership.role, user=user)
     request._org_context = context  # type: ignore[attr-defined]
     return context

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -155,7 +155,9 @@ class DealViewSet(OrgScopedViewSet):
             via=DealVia.API if request.auth is not None else DealVia.USER,
             **values,
         )
-        return Response(self._output(deal))
+        # A move changes no tags or contacts: the moved deal plus those two is the answer.
+        prefetch_related_objects([deal], "tags", "contacts")
+        return Response(DealOutputSerializer(deal).data)
 
     @extend_schema(responses=StageChangeSerializer(many=True))
     @action(detail=True, methods=["get"])

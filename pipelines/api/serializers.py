@@ -145,7 +145,8 @@ class DealUpdateSerializer(DealInputSerializer):
 
 
 class DealMoveSerializer(serializers.Serializer):
-    stage = OrgPrimaryKeyRelatedField(queryset=Stage.objects.all())
+    # An id: the move reads the stage once, together with its column's lock (deal_move).
+    stage = serializers.IntegerField(help_text="The target stage (same pipeline as the deal).")
     before_id = serializers.IntegerField(
         required=False, allow_null=True, help_text="Deal that ends up directly above."
     )

@@ -18,7 +18,7 @@ from crm.services.records import Errors, tags_clean, tags_set, text_clean
 from pipelines.errors import DealConflict
 from pipelines.models import Deal, DealStageChange, DealVia, Pipeline, Stage, StageKind
 from pipelines.services.deal_fields import fields_clean
-from pipelines.services.placement import lock_column, rank_for
+from pipelines.services.placement import column_lock, lock_column, rank_for
 
 # What a move writes (``_apply_move``), plus the version.
 MOVE_FIELDS = [
@@ -187,7 +187,8 @@ def deal_create(
 def _lock_deal(deal: Deal) -> Deal:
     return (
         Deal.objects.select_for_update(of=("self",))
-        .select_related("organization", "stage", "pipeline")
+        # owner and company too: a response built from the returned deal needs no re-read
+        .select_related("organization", "stage", "pipeline", "owner", "company")
         .get(pk=deal.pk, organization_id=deal.organization_id)
     )
 
@@ -253,12 +254,29 @@ def deal_update(
     return deal
 
 
+def _stage_locked(organization: Organization, stage: Stage | int, pipeline: Pipeline) -> Stage:
+    """The move's target stage, checked and its column locked, in one query."""
+    pk = stage.pk if isinstance(stage, Stage) else stage
+    found = None
+    if isinstance(pk, int) and not isinstance(pk, bool):
+        found = column_lock(Stage.objects.filter(organization_id=organization.pk, pk=pk))
+    return _stage_in(organization, found, pipeline)
+
+
 def _apply_move(
-    deal: Deal, *, actor: User, stage: Stage, via: str, where: dict, lost_reason: str = ""
+    deal: Deal,
+    *,
+    actor: User,
+    stage: Stage,
+    via: str,
+    where: dict,
+    lost_reason: str = "",
+    column_locked: bool = False,
 ) -> dict[str, Any]:
     """Put the (locked) ``deal`` into ``stage`` at ``where``; returns what the events need."""
     from_stage = deal.stage
-    lock_column(stage)
+    if not column_locked:
+        lock_column(stage)
     deal.rank = rank_for(
         stage,
         exclude_id=deal.pk,
@@ -311,7 +329,7 @@ def deal_move(
     *,
     deal: Deal,
     actor: User,
-    stage: Stage,
+    stage: Stage | int,
     before_id: int | None = None,
     after_id: int | None = None,
     position: int | None = None,
@@ -319,18 +337,26 @@ def deal_move(
     lost_reason: str = "",
 ) -> Deal:
     """Drop the deal into ``stage`` (same pipeline) between ``before_id`` (the card above) and
-    ``after_id`` (the card below), or at ``position`` (0 = top); neither: top of the column."""
+    ``after_id`` (the card below), or at ``position`` (0 = top); neither: top of the column.
+    ``stage`` may be an id (an API request's): it is read once, with its column's lock.
+    The returned deal has its owner, company, stage and pipeline loaded."""
     organization = deal.organization
     require_permission(organization, actor, "deal.edit")
     via = _via_clean(via)
     deal = _lock_deal(deal)
-    stage = _stage_in(organization, stage, deal.pipeline)
+    stage = _stage_locked(organization, stage, deal.pipeline)
     if len(str(lost_reason or "")) > 300:
         message = "Keep it under 300 characters."
         raise ValidationError(message, fields={"lost_reason": [message]})
     where = {"before_id": before_id, "after_id": after_id, "position": position}
     info = _apply_move(
-        deal, actor=actor, stage=stage, via=via, where=where, lost_reason=lost_reason
+        deal,
+        actor=actor,
+        stage=stage,
+        via=via,
+        where=where,
+        lost_reason=lost_reason,
+        column_locked=True,
     )
     deal.version += 1
     deal.save(update_fields=MOVE_FIELDS)

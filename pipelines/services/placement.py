@@ -21,7 +21,13 @@ from pipelines.ranking import MAX_RANK_LEN, RankError, rank_between, rank_sequen
 
 
 def lock_column(stage: Stage) -> None:
-    Stage.objects.select_for_update(no_key=True).filter(pk=stage.pk).first()
+    column_lock(Stage.objects.filter(pk=stage.pk))
+
+
+def column_lock(stages: QuerySet[Stage]) -> Stage | None:
+    """Lock the column of the one stage ``stages`` selects and return that stage (None when
+    there is none) — for a write that has only the stage's id, one query instead of two."""
+    return stages.select_for_update(no_key=True).first()
 
 
 def _column(stage: Stage, exclude_id: int | None) -> QuerySet[Deal]:

@@ -155,6 +155,30 @@ def test_move_to_a_stage_of_another_pipeline_or_org_is_400(team, jwt_client, mak
     assert deal.version == 1
 
 
+def test_a_move_answers_the_full_deal_with_few_queries(
+    team, jwt_client, django_assert_max_num_queries
+):
+    contact = ContactFactory(organization=team.organization, first_name="Ada")
+    deal = _deal(
+        team,
+        contacts=[contact],
+        tags=["hot"],
+        company=CompanyFactory(organization=team.organization, name="Initech"),
+    )
+    client, meeting = jwt_client(team.bidi), team.stage("Meeting")
+    # user, membership, deal, then in the transaction: deal lock, stage + column lock, the
+    # neighbour's rank, history row, deal update, event; then tags and contacts for the answer
+    # (+2 savepoints under the test's transaction).
+    with django_assert_max_num_queries(13):
+        response = client.post(f"{DEALS}{deal.pk}/move/", {"stage": meeting.pk}, format="json")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["stage"] == meeting.pk and body["version"] == 2
+    assert [t["name"] for t in body["tags"]] == ["hot"]
+    assert [c["id"] for c in body["contacts"]] == [contact.pk]
+    assert body["company"]["name"] == "Initech"
+
+
 def test_a_deal_of_another_organization_is_404(team, jwt_client, make_member):
     stranger = make_member("owner")
     theirs = deal_create(organization=stranger.organization, actor=stranger.user, title="x")

@@ -252,6 +252,16 @@ def test_the_drawer_edits_a_deal_and_refuses_a_stale_save(new_context, team):
     expect(drawer).to_contain_text("$30,000")
     expect(card(bea, "Seed round intro")).to_contain_text("$30,000")
 
+    no_notes = drawer.locator("#deal-notes").get_by_text("No notes yet.")
+    expect(no_notes).to_be_visible()
+    drawer.get_by_role("textbox", name="Note").fill("Call on **Friday**")
+    drawer.get_by_role("button", name="Add note").click()
+    expect(drawer.locator("#deal-notes strong", has_text="Friday")).to_be_visible()
+    expect(no_notes).to_be_hidden()
+    bea.once("dialog", lambda dialog: dialog.accept())
+    drawer.get_by_role("button", name="Delete note").click()
+    expect(drawer.locator("#deal-notes strong", has_text="Friday")).to_have_count(0)
+    expect(no_notes).to_be_visible()  # without a reload
     drawer.get_by_role("textbox", name="Note").fill("Call on **Friday**")
     drawer.get_by_role("button", name="Add note").click()
     expect(drawer.locator("#deal-notes strong", has_text="Friday")).to_be_visible()
