@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 
+from tests.fakes.openai import fake_openai  # noqa: F401  (the fake OpenAI API fixture)
 from tests.fakes.telegram import fake_telegram  # noqa: F401  (the fake Bot API fixture)
 
 # Environment variables for the run are set in tests/pytest_environment.py (loaded before the

@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # canned responses: every member reads them; those who write to prospects maintain them
     "template.view": _ALL,
     "template.manage": _WRITERS,
+    # agents: AI reply drafts and stage suggestions (reading them is message.view / deal.view)
+    "ai.draft": _WRITERS,  # request, edit, approve (send), reject, regenerate drafts
+    "ai.manage": _MANAGERS,  # provider and key, tone rules, guardrails, auto-send, usage
 }
 
 # API keys act with the rights of a role chosen by their scope, never more than "bidi".

@@ -23,7 +23,17 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None, **
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         extra = {"permission": exc.perm} if isinstance(exc, PermissionDenied) and exc.perm else {}
-        return Response(error_body(exc.code, exc.message, exc.fields, **extra), status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {}
+        if retry_after is not None:
+            # Whole seconds, rounded up, as the Retry-After header takes (RFC 9110 §10.2.3).
+            extra["retry_after"] = max(0, -(-int(retry_after * 1000) // 1000))
+            headers["Retry-After"] = str(extra["retry_after"])
+        return Response(
+            error_body(exc.code, exc.message, exc.fields, **extra),
+            status=exc.status,
+            headers=headers,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "crm",
     "messaging",
     "pipelines",
+    "agents",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +190,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Outbound Telegram delivery runs on its own queue, paced by messaging/ratelimit.py.
-CELERY_TASK_ROUTES = {"messaging.tasks.message_deliver": {"queue": "telegram"}}
+CELERY_TASK_ROUTES = {
+    "messaging.tasks.message_deliver": {"queue": "telegram"},
+    # AI drafts wait on a provider for seconds: their own queue, never in front of sends.
+    "agents.tasks.draft_generate": {"queue": "agents"},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{REDIS_KEY_PREFIX}:celery:",
     "visibility_timeout": 3600,
@@ -216,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.chats_wake_snoozed",
         "schedule": 60.0,
     },
+    "agents-requeue-stale-drafts": {
+        "task": "agents.tasks.drafts_requeue_stale",
+        "schedule": 60.0,
+    },
 }
 
 # --- CRM -------------------------------------------------------------------------------------
@@ -227,6 +236,15 @@ CRM_IMPORT_CHUNK_ROWS = env.int("CRM_IMPORT_CHUNK_ROWS", default=2000)
 CRM_IMPORT_STALL_MINUTES = env.int("CRM_IMPORT_STALL_MINUTES", default=15)
 # Uploaded CSV files (personal data) are deleted this long after their import finished.
 CRM_IMPORT_FILE_RETENTION_DAYS = env.int("CRM_IMPORT_FILE_RETENTION_DAYS", default=30)
+
+# --- AI drafts: instance-wide OpenAI-compatible defaults (agents.llm.get_provider) ------------
+# Used for organizations that chose the "openai" provider without their own key. Unset key:
+# such organizations (and every org on "local") get the offline LocalProvider. The org's own
+# base URL is never combined with this key, so the key only ever goes to this server.
+AI_OPENAI_BASE_URL = env.str("AI_OPENAI_BASE_URL", default="")
+AI_OPENAI_API_KEY = env.str("AI_OPENAI_API_KEY", default="")
+# The chat model used with the instance-wide key (empty: the organization's model setting).
+AI_MODEL = env.str("AI_MODEL", default="")
 
 # --- Telegram ingest -------------------------------------------------------------------------
 # The Bot API server (tests point it at a fake on 127.0.0.1; a local Bot API server works too).
@@ -404,6 +422,7 @@ SPECTACULAR_SETTINGS = {
         "StageKindEnum": "pipelines.models.StageKind",
         "ChatKindEnum": "messaging.models.Chat.Kind",
         "MessageKindEnum": "messaging.models.Message.Kind",
+        "DraftStatusEnum": "agents.models.Draft.Status",
     },
 }
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("crm.urls")),
     path("", include("pipelines.urls")),
+    # Before messaging: its inbox/<chat>/<action>/ would catch inbox/<chat>/draft/.
+    path("", include("agents.urls")),
     path("", include("messaging.urls")),
     path("", include("accounts.urls")),
 ]

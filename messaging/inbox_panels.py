@@ -10,6 +10,14 @@ registration order, under the contact's card::
 
 A panel re-renders itself by asking ``/inbox/<chat>/context/`` again (the whole panel is one
 htmx partial), so its forms can post anywhere and then refresh it.
+
+The conversation has two more such places, with the same callable shape: *composer sections*
+show above the composer form (agents: the AI draft card) and *composer tools* show in the
+composer's tool row, next to templates and emoji (agents: "Draft a reply"). They are rendered
+only when the viewer may write in the chat; each refreshes itself through its own URLs::
+
+    inbox_panels.register_composer_section("ai_draft", draft_card_section)
+    inbox_panels.register_composer_tool("ai_draft", draft_generate_tool)
 """
 
 from __future__ import annotations
@@ -51,3 +59,48 @@ def context_panels_render(request: HttpRequest, chat: Chat) -> list[SafeString]:
         html = render_to_string(template, {"chat": chat, **context}, request=request)
         rendered.append(mark_safe(html))  # noqa: S308  (a template's own output)
     return rendered
+
+
+_composer_sections: dict[str, ContextPanel] = {}
+_composer_tools: dict[str, ContextPanel] = {}
+
+
+def register_composer_section(name: str, section: ContextPanel) -> ContextPanel:
+    """Show ``section`` above the composer of every chat (re-registering a name replaces it)."""
+    _composer_sections[name] = section
+    return section
+
+
+def unregister_composer_section(name: str) -> None:
+    _composer_sections.pop(name, None)
+
+
+def register_composer_tool(name: str, tool: ContextPanel) -> ContextPanel:
+    """Show ``tool`` (a button) in the composer's tool row (re-registering a name replaces it)."""
+    _composer_tools[name] = tool
+    return tool
+
+
+def unregister_composer_tool(name: str) -> None:
+    _composer_tools.pop(name, None)
+
+
+def _render_all(registry: dict[str, ContextPanel], request: HttpRequest, chat: Chat) -> SafeString:
+    parts = []
+    for render in registry.values():
+        result = render(request, chat)
+        if result is None:
+            continue
+        template, context = result
+        parts.append(render_to_string(template, {"chat": chat, **context}, request=request))
+    return mark_safe("".join(parts))  # noqa: S308  (the templates' own output)
+
+
+def composer_sections_render(request: HttpRequest, chat: Chat) -> SafeString:
+    """The registered composer sections of ``chat``, rendered, in registration order."""
+    return _render_all(_composer_sections, request, chat)
+
+
+def composer_tools_render(request: HttpRequest, chat: Chat) -> SafeString:
+    """The registered composer tools of ``chat``, rendered, in registration order."""
+    return _render_all(_composer_tools, request, chat)

@@ -79,6 +79,7 @@ class DealVia(models.TextChoices):
     API = "api", "API"
     AUTOMATION = "automation", "Automation"
     IMPORT = "import", "Import"
+    AI_SUGGESTION = "ai_suggestion", "Accepted AI suggestion"
 
 
 class Deal(OrgOwned):

@@ -18,4 +18,8 @@ os.environ.setdefault("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9")
 # Links in test messages are not fetched for previews (no request leaves the machine) unless a
 # test asks for a fake site (``fake_website`` / ``guarded_website`` turn previews on).
 os.environ.setdefault("LINK_PREVIEW_ENABLED", "false")
+# No test reaches a real language model through the instance-wide AI key of the developer's
+# shell; tests that want one start the fake (``fake_openai``) or set AI_EVAL_* (tests/ai_eval).
+os.environ["AI_OPENAI_API_KEY"] = ""
+os.environ["AI_OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1"
 os.environ["DJANGO_ENV"] = "test"

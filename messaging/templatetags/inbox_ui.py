@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.safestring import SafeString
+
+from messaging import inbox_panels
 
 register = template.Library()
 
@@ -36,3 +40,15 @@ def inbox_day(day: datetime.date) -> str:
     if day == today - datetime.timedelta(days=1):
         return "Yesterday"
     return date_format(day, "l, j F" if day.year == today.year else "j F Y")
+
+
+@register.simple_tag(takes_context=True)
+def composer_sections(context: dict[str, Any], chat: Any) -> SafeString:
+    """Sections other apps registered above the composer (``register_composer_section``)."""
+    return inbox_panels.composer_sections_render(context["request"], chat)
+
+
+@register.simple_tag(takes_context=True)
+def composer_tools(context: dict[str, Any], chat: Any) -> SafeString:
+    """Buttons other apps registered in the composer's tool row."""
+    return inbox_panels.composer_tools_render(context["request"], chat)

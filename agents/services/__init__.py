@@ -1,0 +1,1 @@
+"""Agents' write services, one module per area: drafts, settings, suggestions."""
