@@ -103,12 +103,15 @@ def get_provider(organization: Organization) -> Provider:
     from django.conf import settings as django_settings
 
     from agents.providers.local import LocalProvider
-    from agents.providers.openai import OpenAIProvider
     from agents.selectors import ai_settings_get
 
     ai = ai_settings_get(organization)
     if ai.provider != "openai":
         return LocalProvider()
+    # Only now: importing the openai SDK takes 1-2 s, which a worker that never drafts with it
+    # (every organization on the offline drafter) should not pay on its first draft.
+    from agents.providers.openai import OpenAIProvider
+
     common = {"embedding_model": ai.embedding_model, "timeout": float(ai.request_timeout)}
     if ai.api_key:
         return OpenAIProvider(base_url=ai.base_url, api_key=ai.api_key, model=ai.model, **common)

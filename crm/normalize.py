@@ -8,7 +8,6 @@ from functools import cache
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from phonenumbers import geocoder
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9_]{3,31}$")
 # Mail hosts whose domain says nothing about the person's company.
@@ -49,6 +48,10 @@ def phone_normalize(value: str, default_region: str | None = None) -> str:
 def phone_regions() -> tuple[tuple[str, str], ...]:
     """(region, "Germany (+49)") for every region whose numbers ``phone_normalize`` can read
     without a country code, sorted by name: the choices of an import's default country."""
+    # Imported on first use: the geocoder loads phonenumbers' geodata, seconds of start-up for
+    # every process (web, workers, commands) when imported with this module.
+    from phonenumbers import geocoder
+
     regions = []
     for region in phonenumbers.SUPPORTED_REGIONS:
         example = phonenumbers.example_number(region)
