@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api_base import OrgScopedViewSet
-from accounts.errors import PermissionDenied, ValidationError
+from accounts.errors import NotFound, PermissionDenied, ValidationError
 from accounts.models import Organization
 from crm.api.notes import NoteOutputSerializer, NoteUpdateInputSerializer
 from crm.api.pagination import KeysetCursorPagination
@@ -147,10 +147,13 @@ class DealViewSet(OrgScopedViewSet):
     def move(self, request: Request, pk: str | None = None) -> Response:
         """Drop the deal into `stage` (same pipeline) between `before_id` (card above) and
         `after_id` (card below), or at `position`; neither: top of the column."""
-        deal = self.get_object()
+        if not str(pk).isdigit():
+            raise NotFound("No such deal.")
         values = self._input(DealMoveSerializer)
+        # The service reads the deal once, locked, and answers 404 when this organization has
+        # no such deal: a get_object() first would read it twice on the board's hottest write.
         deal = deal_services.deal_move(
-            deal=deal,
+            deal=Deal(pk=int(pk), organization=self.organization),
             actor=request.user,
             via=DealVia.API if request.auth is not None else DealVia.USER,
             **values,

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ValidationError
+from accounts.errors import NotFound, ValidationError
 from accounts.models import Organization, User
 from accounts.services import require_permission
 from automation.events import emit
@@ -185,12 +185,19 @@ def deal_create(
 
 
 def _lock_deal(deal: Deal) -> Deal:
-    return (
+    """The deal's row, locked, with what the writes and their answer read (owner and company
+    too: a response built from it needs no re-read). ``deal`` may be a bare ``Deal(pk=…,
+    organization=…)``; a deal that does not exist (or no longer) is ``NotFound``."""
+    locked = (
         Deal.objects.select_for_update(of=("self",))
-        # owner and company too: a response built from the returned deal needs no re-read
-        .select_related("organization", "stage", "pipeline", "owner", "company")
-        .get(pk=deal.pk, organization_id=deal.organization_id)
+        .select_related("stage", "pipeline", "owner", "company")
+        .filter(pk=deal.pk, organization_id=deal.organization_id)
+        .first()
     )
+    if locked is None:
+        raise NotFound("No such deal.")
+    locked.organization = deal.organization  # the caller's, already loaded
+    return locked
 
 
 @transaction.atomic

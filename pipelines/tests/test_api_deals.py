@@ -166,10 +166,10 @@ def test_a_move_answers_the_full_deal_with_few_queries(
         company=CompanyFactory(organization=team.organization, name="Initech"),
     )
     client, meeting = jwt_client(team.bidi), team.stage("Meeting")
-    # user, membership, deal, then in the transaction: deal lock, stage + column lock, the
+    # user, membership, then in the transaction: the deal locked, stage + column lock, the
     # neighbour's rank, history row, deal update, event; then tags and contacts for the answer
     # (+2 savepoints under the test's transaction).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         response = client.post(f"{DEALS}{deal.pk}/move/", {"stage": meeting.pk}, format="json")
     body = response.json()
     assert response.status_code == 200, body
