@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 # Generation in flight is guarded by a Redis key this much longer than the provider timeout,
 # so a redelivered task or the sweeper does not call the provider twice for one draft.
 LOCK_MARGIN_SECONDS = 60
+# LocalProvider's finish_reason for an instruction it cannot apply.
+INSTRUCTION_NOT_APPLIED = "instruction_not_applied"
 
 
 def enqueue_generation(draft_id: int) -> None:
@@ -163,6 +165,10 @@ def _generate(draft: Draft, settings: AISettings, started: float) -> Draft:
     if completion is not None:
         review = guardrails.review_output(text=completion.text, settings=settings)
         notes = review.notes
+        if completion.finish_reason == INSTRUCTION_NOT_APPLIED:
+            # The offline drafter knows a few instructions; the member must not think it
+            # followed one it did not ("as a haiku").
+            notes = [f"The built-in drafter could not follow “{draft.instruction}”.", *notes]
         text = review.text.strip()
         if review.blocked_reason:
             failure = review.blocked_reason

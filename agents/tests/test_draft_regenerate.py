@@ -42,3 +42,21 @@ def test_a_sent_draft_cannot_be_regenerated(chat, member, django_capture_on_comm
 
     with pytest.raises(DraftNotActionable):
         draft_regenerate(draft=draft, actor=member.user, instruction="shorter")
+
+
+def test_an_instruction_the_offline_drafter_cannot_follow_is_flagged_on_the_draft(
+    chat, member, django_capture_on_commit_callbacks
+):
+    old = ready_draft(chat, member.user, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        haiku = draft_regenerate(draft=old, actor=member.user, instruction="write it as a haiku")
+    haiku.refresh_from_db()
+    assert haiku.status == Draft.Status.READY
+    expected = "The built-in drafter could not follow “write it as a haiku”."
+    assert haiku.guardrail_notes[0] == expected
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shorter = draft_regenerate(draft=haiku, actor=member.user, instruction="shorter")
+    shorter.refresh_from_db()
+    assert not any("could not follow" in note for note in shorter.guardrail_notes)
