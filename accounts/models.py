@@ -78,6 +78,9 @@ class Organization(models.Model):
         choices=CURRENCY_CHOICES,
         help_text="ISO 4217 code new deals start with.",
     )
+    # IANA name; scheduled automations read their cron in it. The database default lets code
+    # that predates the column (older migrations' historical models) still insert rows.
+    time_zone = models.CharField(max_length=64, default="UTC", db_default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

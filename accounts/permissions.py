@@ -60,6 +60,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # agents: AI reply drafts and stage suggestions (reading them is message.view / deal.view)
     "ai.draft": _WRITERS,  # request, edit, approve (send), reject, regenerate drafts
     "ai.manage": _MANAGERS,  # provider and key, tone rules, guardrails, auto-send, usage
+    # automation: triggers and their run logs; outgoing webhooks (their secrets sign payloads)
+    "automation.view": _ALL,
+    "automation.manage": _MANAGERS,
+    "webhook.manage": _MANAGERS,
 }
 
 # API keys act with the rights of a role chosen by their scope, never more than "bidi".

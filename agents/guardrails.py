@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings as django_settings
 
 from agents.errors import AIBudgetExhausted, AIRateLimited
-from messaging.ratelimit import redis_client
+from config.redis_connection import redis_client
 
 if TYPE_CHECKING:
     from accounts.models import Organization, User

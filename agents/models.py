@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.crypto import EncryptedTextField
 from accounts.models import OrgOwned
-from messaging.crypto import EncryptedTextField
 
 
 class AISettings(OrgOwned):
@@ -29,7 +29,7 @@ class AISettings(OrgOwned):
     base_url = models.URLField(
         blank=True, help_text="Empty for api.openai.com; any OpenAI-compatible server otherwise."
     )
-    # Encrypted at rest (messaging.crypto); never shown again after saving.
+    # Encrypted at rest (accounts.crypto); never shown again after saving.
     api_key = EncryptedTextField(blank=True)
     model = models.CharField(max_length=100, default="gpt-4o-mini")
     embedding_model = models.CharField(max_length=100, default="text-embedding-3-small")

@@ -10,7 +10,16 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from accounts.admin_base import OrgAwareModelAdmin, ReadOnlyAdminMixin
-from automation.models import Event, SubscriberReceipt
+from automation.models import (
+    Event,
+    IdempotencyRecord,
+    SubscriberReceipt,
+    Trigger,
+    TriggerRun,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from automation.tasks import dispatch_event
 
 
@@ -77,3 +86,56 @@ class SubscriberReceiptAdmin(ReadOnlyAdminMixin, OrgAwareModelAdmin):
     search_fields = ("subscriber", "event__name")
     date_hierarchy = "handled_at"
     fields = ("event", "subscriber", "handled_at")
+
+
+@admin.register(Trigger)
+class TriggerAdmin(OrgAwareModelAdmin):
+    org_permission = "automation.manage"
+    list_display = ("name", "when", "event_name", "enabled", "builtin", "updated_at")
+    list_filter = ("when", "enabled")
+    search_fields = ("name", "event_name")
+
+
+@admin.register(TriggerRun)
+class TriggerRunAdmin(ReadOnlyAdminMixin, OrgAwareModelAdmin):
+    org_permission = "automation.view"
+    list_display = ("id", "trigger", "status", "created_at", "finished_at")
+    list_filter = ("status",)
+    list_select_related = ("trigger",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(OrgAwareModelAdmin):
+    org_permission = "webhook.manage"
+    list_display = ("url", "description", "enabled", "failing_since", "created_at")
+    list_filter = ("enabled",)
+    search_fields = ("url", "description")
+    exclude = ("secret", "previous_secret")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, OrgAwareModelAdmin):
+    org_permission = "webhook.manage"
+    list_display = ("id", "endpoint", "event_type", "status", "attempts", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("endpoint",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(ReadOnlyAdminMixin, OrgAwareModelAdmin):
+    org_permission = "webhook.manage"
+    list_display = ("id", "delivery", "status_code", "succeeded", "duration_ms", "attempted_at")
+    list_filter = ("succeeded",)
+    date_hierarchy = "attempted_at"
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Superusers only (no organization): for looking into a client's retries."""
+
+    list_display = ("key", "method", "path", "status_code", "created_at")
+    search_fields = ("key", "path")
+    date_hierarchy = "created_at"
+    exclude = ("response_body",)

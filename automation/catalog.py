@@ -396,5 +396,70 @@ CATALOG: dict[str, EventType] = {
             {"changed": "list[str]"},
             "ai.manage",
         ),
+        # payments recorded on deals (by a member or the API now; billing integrations later)
+        EventType(
+            "payment.received",
+            1,
+            "A payment for a deal was recorded.",
+            {"payment": "object", "deal": "object"},
+            "deal.view",
+        ),
+        # automation
+        EventType(
+            "trigger.created",
+            1,
+            "An automation was created.",
+            {"trigger": "object"},
+            "automation.view",
+        ),
+        EventType(
+            "trigger.updated",
+            1,
+            "An automation was edited, enabled or disabled.",
+            {"trigger": "object", "changed": "list[str]"},
+            "automation.view",
+        ),
+        EventType(
+            "trigger.deleted",
+            1,
+            "An automation was deleted.",
+            {"trigger": "object"},
+            "automation.view",
+        ),
+        EventType(
+            "trigger_run.failed",
+            1,
+            "An automation's action failed for good (after its retries).",
+            {"run": "object"},
+            "automation.view",
+        ),
+        EventType(
+            "webhook_endpoint.created",
+            1,
+            "An outgoing webhook endpoint was added.",
+            {"endpoint": "object"},
+            "webhook.manage",
+        ),
+        EventType(
+            "webhook_endpoint.updated",
+            1,
+            "An endpoint's URL, events, secret or enabled flag changed.",
+            {"endpoint": "object", "changed": "list[str]"},
+            "webhook.manage",
+        ),
+        EventType(
+            "webhook_endpoint.deleted",
+            1,
+            "An outgoing webhook endpoint was removed.",
+            {"endpoint": "object"},
+            "webhook.manage",
+        ),
+        EventType(
+            "webhook_endpoint.disabled",
+            1,
+            "An endpoint kept failing and was disabled; admins were told.",
+            {"endpoint": "object", "reason": "str"},
+            "webhook.manage",
+        ),
     ]
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("pipelines.urls")),
     # Before messaging: its inbox/<chat>/<action>/ would catch inbox/<chat>/draft/.
     path("", include("agents.urls")),
+    path("", include("automation.urls")),
     path("", include("messaging.urls")),
     path("", include("accounts.urls")),
 ]

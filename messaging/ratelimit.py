@@ -32,10 +32,10 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from functools import cache
 
-import redis
 from django.conf import settings
+
+from config.redis_connection import redis_client
 
 # Per bucket i, KEYS[2i-1] is its pacing key (GCRA timestamp) and KEYS[2i] its window log (a
 # sorted set: send id → when that send's answer came back, or, while in flight, the time it is
@@ -133,16 +133,6 @@ class Limits:
         """How far (µs) a late sender may catch up in a bucket whose limit counts per
         ``window_seconds``: half of what the headroom saves over one window."""
         return round(window_seconds * 1_000_000 * self.headroom / 2)
-
-
-@cache
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
-
-
-def redis_client() -> redis.Redis:
-    """The Redis the buckets live in (the project's Redis; one client per process)."""
-    return _client(settings.REDIS_URL)
 
 
 def _key(*parts: object) -> str:

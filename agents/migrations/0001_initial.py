@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import messaging.crypto
+import accounts.crypto
 
 
 class Migration(migrations.Migration):
@@ -357,7 +357,7 @@ class Migration(migrations.Migration):
                         help_text="Empty for api.openai.com; any OpenAI-compatible server otherwise.",
                     ),
                 ),
-                ("api_key", messaging.crypto.EncryptedTextField(blank=True)),
+                ("api_key", accounts.crypto.EncryptedTextField(blank=True)),
                 ("model", models.CharField(default="gpt-4o-mini", max_length=100)),
                 (
                     "embedding_model",

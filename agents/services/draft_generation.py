@@ -34,8 +34,8 @@ from agents.prompts import render_reply_prompt
 from agents.selectors import ai_settings_get
 from agents.usage import usage_record
 from automation.events import emit
+from config.redis_connection import redis_client
 from messaging.models import Chat
-from messaging.ratelimit import redis_client
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agents.models import Draft
 from agents.services.drafts import draft_generate, draft_request, drafts_requeue_stale
 from automation.models import Event
-from messaging.ratelimit import redis_client
+from config.redis_connection import redis_client
 
 
 def test_a_draft_pending_for_minutes_is_generated_again(chat, member):

@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import messaging.crypto
+import accounts.crypto
 import messaging.models.bots
 import messaging.models.history
 import messaging.models.messages
@@ -313,7 +313,7 @@ class Migration(migrations.Migration):
                     models.CharField(help_text="The bot's @username, without @.", max_length=64),
                 ),
                 ("telegram_id", models.BigIntegerField()),
-                ("token", messaging.crypto.EncryptedTextField()),
+                ("token", accounts.crypto.EncryptedTextField()),
                 (
                     "webhook_secret",
                     models.CharField(

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.crypto import EncryptedTextField
 from accounts.models import OrgOwned
-from messaging.crypto import EncryptedTextField
 
 
 def webhook_secret_new() -> str:
@@ -26,7 +26,7 @@ class TelegramBot(OrgOwned):
     name = models.CharField(max_length=120)
     username = models.CharField(max_length=64, help_text="The bot's @username, without @.")
     telegram_id = models.BigIntegerField()
-    # Encrypted at rest (messaging.crypto); never shown again after connecting.
+    # Encrypted at rest (accounts.crypto); never shown again after connecting.
     token = EncryptedTextField()
     webhook_secret = models.CharField(max_length=64, default=webhook_secret_new, unique=True)
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.POLLING)

@@ -1,4 +1,5 @@
-"""Encryption at rest for third-party secrets (bot tokens): Fernet with a key from settings.
+"""Encryption at rest for third-party secrets (bot tokens, AI keys, webhook signing secrets):
+Fernet with a key from settings. It lives in accounts (the ground floor) so every app may use it.
 
 The key is ``settings.ENCRYPTION_KEY`` (env ``BIDI_ENCRYPTION_KEY``: any string; it is stretched
 with HKDF) or, when unset, derived from ``SECRET_KEY`` with HKDF under a purpose label — so a
@@ -18,6 +19,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models
 
+# The label predates the module's move from messaging; changing it would make stored secrets
+# unreadable.
 _PURPOSE = b"bidi.messaging.field-encryption.v1"
 
 

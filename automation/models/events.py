@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
@@ -24,6 +25,9 @@ class Event(OrgOwned):
     # Bookkeeping for the sweeper: an event a task is still retrying is left to that task.
     dispatch_attempts = models.PositiveIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Ids of the triggers whose actions led to this event, oldest first (empty: a person or an
+    # outside system caused it). Loop protection reads it (automation.triggers.loops).
+    trigger_chain = ArrayField(models.IntegerField(), default=list, blank=True)
 
     class Meta:
         indexes = [
