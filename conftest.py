@@ -19,6 +19,9 @@ from django.conf import settings
 
 from tests.fakes.openai import fake_openai  # noqa: F401  (the fake OpenAI API fixture)
 from tests.fakes.telegram import fake_telegram  # noqa: F401  (the fake Bot API fixture)
+from tests.fakes.webhook_receiver import (  # noqa: F401  (the fake webhook receiver)
+    webhook_receiver,
+)
 
 # Environment variables for the run are set in tests/pytest_environment.py (loaded before the
 # settings); what has no environment variable is adjusted on the loaded settings here.

@@ -96,6 +96,12 @@ class OrganizationRenameForm(DomainErrorForm):
         label="Default currency",
         help_text="New deals start in this currency (ISO 4217).",
     )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        required=False,
+        label="Time zone",
+        help_text="Scheduled automations run on this clock.",
+    )
 
 
 class OrganizationSecurityForm(DomainErrorForm):

@@ -120,8 +120,17 @@ def organization_update(*, organization: Organization, actor: User, data: dict) 
         if not currency_is_valid(data["default_currency"]):
             message = "Enter an ISO 4217 currency code, e.g. USD or EUR."
             raise ValidationError(message, fields={"default_currency": [message]})
+    if "time_zone" in data:
+        # Scheduled automations read their cron in it (automation reschedules them on the
+        # organization.updated event).
+        data = {**data, "time_zone": str(data["time_zone"] or "").strip()}
+        if data["time_zone"] not in zoneinfo.available_timezones():
+            message = "Pick a time zone from the list, e.g. Europe/Berlin."
+            raise ValidationError(message, fields={"time_zone": [message]})
     organization, changed = model_update(
-        instance=organization, fields=["name", "require_mfa", "default_currency"], data=data
+        instance=organization,
+        fields=["name", "require_mfa", "default_currency", "time_zone"],
+        data=data,
     )
     if changed:
         audit_record(

@@ -104,6 +104,7 @@ class Draft(OrgOwned):
         MANUAL = "manual", "Requested by a member"
         AUTO = "auto", "Inbound message"
         REGENERATE = "regenerate", "Regenerated with an instruction"
+        AUTOMATION = "automation", "Automation"
 
     chat = models.ForeignKey("messaging.Chat", on_delete=models.CASCADE, related_name="+")
     # The inbound message the draft answers (the newest one when it was requested).

@@ -9,9 +9,17 @@ from __future__ import annotations
 def register_all() -> None:
     """Register agents' subscribers, callback buttons and inbox sections (idempotent)."""
     _register_auto_draft()
+    _register_automation()
     _register_inbox_ui()
     _register_stage_suggestions()
     _register_telegram_buttons()
+
+
+def _register_automation() -> None:
+    """The "Generate an AI reply draft" trigger action (``agents.automation_hooks``)."""
+    from agents import automation_hooks
+
+    automation_hooks.register()
 
 
 def _register_inbox_ui() -> None:

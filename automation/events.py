@@ -8,6 +8,7 @@ so a redispatch (task retry, sweeper) skips the subscribers that already succeed
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -16,13 +17,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from automation.catalog import CATALOG
+from automation.catalog import CATALOG, PayloadMismatch, payload_errors
 from automation.models import Event, SubscriberReceipt
+from automation.triggers.loops import current_chain
 
 logger = logging.getLogger(__name__)
 
@@ -84,18 +87,27 @@ def emit(
 ) -> Event:
     """Record event ``name`` for ``organization`` and dispatch it after the transaction commits.
 
-    Raises ``ValueError`` for a name missing from the catalogue. When the transaction rolls back
+    Raises ``ValueError`` for a name missing from the catalogue, and ``PayloadMismatch`` for a
+    payload that does not match its schema when ``AUTOMATION_VALIDATE_EVENT_PAYLOADS`` is on
+    (tests, development). When the transaction rolls back
     the event disappears with it and nothing is dispatched.
     """
     event_type = CATALOG.get(name)
     if event_type is None:
-        raise ValueError(f"Unknown event {name!r}: add it to automation/catalog.py")
+        raise ValueError(f"Unknown event {name!r}: add it to automation/catalog/entries.py")
+    if settings.AUTOMATION_VALIDATE_EVENT_PAYLOADS:
+        # As stored (tuples become lists), so the check sees what receivers will get.
+        errors = payload_errors(name, json.loads(json.dumps(payload)))
+        if errors:
+            raise PayloadMismatch(f"Payload of {name!r} does not match its schema: {errors}")
     event = Event.objects.create(
         organization=organization,
         name=name,
         version=event_type.version,
         payload=payload,
         actor=actor if actor is not None and actor.pk else None,
+        # Set while a trigger's actions run: what loop protection reads.
+        trigger_chain=current_chain(),
     )
     transaction.on_commit(lambda: _enqueue(event.pk))
     return event

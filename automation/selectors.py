@@ -1,14 +1,18 @@
-"""Which events a user may receive: the live socket's subscriptions and its resume replay."""
+"""Reads of events: which a user may receive live (subscriptions, resume replay), and an
+organization's event log."""
 
 from __future__ import annotations
 
-from django.db.models import Max, Q
+from datetime import datetime
 
+from django.db.models import Max, Q, QuerySet
+
+from accounts.errors import NotFound
 from accounts.mfa import mfa_enabled
-from accounts.models import Membership, User
+from accounts.models import Membership, Organization, User
 from accounts.permissions import role_has_perm
 from automation.catalog import CATALOG
-from automation.models import Event
+from automation.models import Event, TriggerRun, WebhookDelivery
 
 
 def realtime_memberships(user: User) -> list[Membership]:
@@ -60,3 +64,65 @@ def _visibility(memberships: list[Membership]) -> Q | None:
         )
         condition = clause if condition is None else condition | clause
     return condition
+
+
+# --- the event log (Settings → Events, /api/v1/events/) ---------------------------------------
+
+
+def events_list(
+    organization: Organization,
+    *,
+    name: str = "",
+    actor_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[Event]:
+    """An organization's events, newest first. ``name`` is exact, or a prefix ending in ``.*``
+    ("deal.*"); ``since`` is inclusive and ``until`` exclusive."""
+    qs = Event.objects.filter(organization=organization)
+    if name.endswith(".*"):
+        qs = qs.filter(name__startswith=name[:-1])
+    elif name:
+        qs = qs.filter(name=name)
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    return qs.select_related("actor").order_by("-id")
+
+
+def event_get(organization: Organization, pk: int | str) -> Event:
+    """One event of the organization (``NotFound`` for another organization's)."""
+    event = events_list(organization).filter(pk=pk).first() if str(pk).isdigit() else None
+    if event is None:
+        raise NotFound("Event not found.")
+    return event
+
+
+def event_actors(organization: Organization) -> QuerySet[User]:
+    """People who caused events in the organization (for the log's filter)."""
+    return User.objects.filter(
+        pk__in=Event.objects.filter(organization=organization, actor__isnull=False)
+        .values("actor_id")
+        .distinct()
+    ).order_by("email")
+
+
+def event_runs(event: Event) -> QuerySet[TriggerRun]:
+    """The automation runs an event started (oldest first)."""
+    return (
+        TriggerRun.objects.filter(organization_id=event.organization_id, event=event)
+        .select_related("trigger")
+        .order_by("id")
+    )
+
+
+def event_deliveries(event: Event) -> QuerySet[WebhookDelivery]:
+    """The webhook deliveries of an event, one per endpoint."""
+    return (
+        WebhookDelivery.objects.filter(organization_id=event.organization_id, event=event)
+        .select_related("endpoint")
+        .order_by("id")
+    )

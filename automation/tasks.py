@@ -62,3 +62,58 @@ def sweep_undispatched_events(older_than_seconds: int = 30, limit: int = 500) ->
     for event_id in ids:
         dispatch_event.delay(event_id)
     return len(ids)
+
+
+@shared_task
+def idempotency_keys_purge() -> int:
+    """Forget Idempotency-Key answers older than ``IDEMPOTENCY_KEY_TTL_HOURS``."""
+    from automation.idempotency import idempotency_keys_purge as purge
+
+    return purge()
+
+
+@shared_task(acks_late=True)
+def trigger_run_execute(run_id: int) -> str:
+    """One attempt of a trigger run; retries are enqueued by the runner itself (with the
+    countdown a transient error asked for), so a crash never loses track of them."""
+    from automation.triggers.runner import run_execute
+
+    run = run_execute(run_id)
+    return run.status if run is not None else "gone"
+
+
+@shared_task
+def triggers_fire_due() -> int:
+    """Beat, every 30 s: runs of cron and relative triggers that are due."""
+    from automation.triggers.scheduling import triggers_fire_due as fire_due
+
+    return fire_due()
+
+
+@shared_task
+def trigger_runs_sweep() -> int:
+    """Beat, every minute: re-enqueue runs stuck pending or retrying past their time."""
+    from automation.triggers.runner import runs_sweep
+
+    return runs_sweep()
+
+
+# --- Outgoing webhooks (queue "webhooks"; automation/webhooks/delivery.py) --------------------
+
+
+@shared_task(acks_late=True)
+def webhook_deliveries_send(items: list[list[int]]) -> int:
+    """Send a chunk of deliveries, ``[[delivery id, attempts so far], …]``; returns how many
+    were sent (the others were sent already, by another task or since). No Celery retries:
+    failed attempts are scheduled in the database and the poller sends them."""
+    from automation.webhooks.delivery import deliveries_send
+
+    return deliveries_send(items)
+
+
+@shared_task
+def webhook_deliveries_send_due() -> int:
+    """Beat, every few seconds: enqueue deliveries whose retry (or lost first attempt) is due."""
+    from automation.webhooks.delivery import deliveries_send_due
+
+    return deliveries_send_due()

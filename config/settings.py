@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Replays answers to API POSTs retried with the same Idempotency-Key (after authentication:
+    # the key is scoped to who sent it).
+    "automation.idempotency.IdempotencyKeyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AuditContextMiddleware",
     "accounts.middleware.UserSessionMiddleware",
@@ -194,6 +197,9 @@ CELERY_TASK_ROUTES = {
     "messaging.tasks.message_deliver": {"queue": "telegram"},
     # AI drafts wait on a provider for seconds: their own queue, never in front of sends.
     "agents.tasks.draft_generate": {"queue": "agents"},
+    # Outgoing webhooks wait on other people's servers (up to WEBHOOK_TIMEOUT_SECONDS each).
+    "automation.tasks.webhook_deliveries_send": {"queue": "webhooks"},
+    "automation.tasks.webhook_deliveries_send_due": {"queue": "webhooks"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{REDIS_KEY_PREFIX}:celery:",
@@ -225,7 +231,66 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agents.tasks.drafts_requeue_stale",
         "schedule": 60.0,
     },
+    # Scheduled (cron) and relative automations that are due; also re-enqueues stuck runs.
+    "automation-triggers-fire-due": {
+        "task": "automation.tasks.triggers_fire_due",
+        "schedule": 30.0,
+    },
+    "automation-trigger-runs-sweep": {
+        "task": "automation.tasks.trigger_runs_sweep",
+        "schedule": 60.0,
+    },
+    # Idempotency-Key answers older than IDEMPOTENCY_KEY_TTL_HOURS.
+    "automation-idempotency-keys-purge": {
+        "task": "automation.tasks.idempotency_keys_purge",
+        "schedule": 3600.0,
+    },
+    # Webhook retries are polled from the database, never left to long Celery ETAs.
+    "automation-webhooks-send-due": {
+        "task": "automation.tasks.webhook_deliveries_send_due",
+        "schedule": 5.0,
+    },
 }
+
+# --- Outgoing webhooks (automation/webhooks/) --------------------------------------------------
+# Seconds one delivery attempt may take, connection included; slower is a failure.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Delays before each retry after a failed attempt (s, m, h, d suffixes), ±10 % jitter; after the
+# last one the delivery is failed. The default: 8 retries spread over more than 24 hours.
+WEBHOOK_RETRY_SCHEDULE = env.list(
+    "WEBHOOK_RETRY_SCHEDULE", default=["5s", "5m", "30m", "2h", "5h", "10h", "10h", "14h"]
+)
+# An endpoint failing (no success) for this many days is disabled and its admins are emailed.
+WEBHOOK_DISABLE_AFTER_DAYS = env.float("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
+# Plain http:// endpoint URLs (development only); production requires https.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+# Self-hosted installs calling their own network: lets loopback and private addresses through
+# (link-local and cloud metadata addresses stay refused). Off: SSRF protection.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
+# Concurrent requests one worker process makes while sending a chunk of deliveries.
+WEBHOOK_SEND_CONCURRENCY = env.int("WEBHOOK_SEND_CONCURRENCY", default=32)
+
+# --- Automations (automation/triggers/) --------------------------------------------------------
+# Trigger runs one organization may start per minute; more wait (status "retrying") for the next
+# minute, so one busy organization cannot fill the workers' queue.
+AUTOMATION_RUNS_PER_MINUTE = env.int("AUTOMATION_RUNS_PER_MINUTE", default=600)
+# Attempts of a run whose action failed with a transient error before it is failed for good.
+AUTOMATION_RUN_MAX_ATTEMPTS = env.int("AUTOMATION_RUN_MAX_ATTEMPTS", default=5)
+# Loop protection: how often one trigger may appear in the chain of triggers that led to an
+# event, and how long that chain may get, before a run stops with status "loop".
+AUTOMATION_LOOP_LIMIT = env.int("AUTOMATION_LOOP_LIMIT", default=2)
+AUTOMATION_MAX_CHAIN = env.int("AUTOMATION_MAX_CHAIN", default=8)
+# Seconds between two scans of a relative ("no reply for N days") trigger.
+AUTOMATION_RELATIVE_SCAN_SECONDS = env.int("AUTOMATION_RELATIVE_SCAN_SECONDS", default=300)
+# --- Events and API idempotency (automation/catalog/, automation/idempotency.py) ------------
+# Check every emitted payload against its catalogue JSON Schema and raise on a mismatch: on in
+# tests and development (DEBUG) so drift between an emitter and the catalogue fails loudly;
+# off in production, where a mismatch must not fail the user's request.
+AUTOMATION_VALIDATE_EVENT_PAYLOADS = env.bool(
+    "AUTOMATION_VALIDATE_EVENT_PAYLOADS", default=ENVIRONMENT == "test" or DEBUG
+)
+# Hours an Idempotency-Key answer is remembered (and replayed); older ones are purged.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 
 # --- CRM -------------------------------------------------------------------------------------
 # CSV imports: larger uploads are refused before they are read (the proxy in front should cap
@@ -423,6 +488,8 @@ SPECTACULAR_SETTINGS = {
         "ChatKindEnum": "messaging.models.Chat.Kind",
         "MessageKindEnum": "messaging.models.Message.Kind",
         "DraftStatusEnum": "agents.models.Draft.Status",
+        "TriggerRunStatusEnum": "automation.models.TriggerRun.Status",
+        "WebhookDeliveryStatusEnum": "automation.models.WebhookDelivery.Status",
     },
 }
 

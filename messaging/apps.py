@@ -8,6 +8,7 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         # Registers the Telegram enrichment provider and the subscriber that runs it, and the
         # link preview task with the subscriber that starts it.
+        from messaging import automation_hooks
         from messaging.linkpreview import tasks as link_preview_tasks  # noqa: F401
         from messaging.presence import register_realtime_handlers
         from messaging.telegram import (
@@ -17,3 +18,5 @@ class MessagingConfig(AppConfig):
 
         # Typing and presence arrive over /ws/ (automation/realtime_handlers.py).
         register_realtime_handlers()
+        # The "message" and "chat" trigger subjects, chat actions, "no reply for N days".
+        automation_hooks.register()

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from accounts.admin_base import OrgAwareModelAdmin, ReadOnlyAdminMixin
 from crm.admin import ServiceDeleteMixin
-from pipelines.models import Deal, DealStageChange, Pipeline, Stage
+from pipelines.models import Deal, DealPayment, DealStageChange, Pipeline, Stage
 from pipelines.services import deals as deal_services
 
 
@@ -66,3 +66,11 @@ class DealStageChangeAdmin(PipelinesAdmin):
     list_filter = ("via",)
     list_select_related = ("deal", "from_stage", "to_stage", "actor")
     search_fields = ("deal__title",)
+
+
+@admin.register(DealPayment)
+class DealPaymentAdmin(PipelinesAdmin):
+    list_display = ("deal", "amount", "currency", "reference", "received_at", "recorded_by")
+    list_filter = ("currency",)
+    list_select_related = ("deal", "recorded_by")
+    search_fields = ("deal__title", "reference")

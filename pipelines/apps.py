@@ -15,6 +15,7 @@ class PipelinesConfig(AppConfig):
             register_inbox_stage_filter,
         )
         from pipelines import (
+            automation_hooks,
             inbox_panel,
             signals,  # noqa: F401  (default pipeline for new organizations)
         )
@@ -27,6 +28,8 @@ class PipelinesConfig(AppConfig):
         # import pipelines).
         inbox_panels.register_context_panel("deals", inbox_panel.chat_deals_panel)
         register_inbox_row_hook("deal", inbox_panel.deal_stage_chips)
+        # The "deal" trigger subject, deal actions, "deal in a stage longer than N days".
+        automation_hooks.register()
         register_inbox_stage_filter(
             StageFilter(
                 choices=inbox_panel.stage_filter_choices,

@@ -92,3 +92,19 @@ def seed_deals(ctx: DemoContext) -> bool:
     Deal.objects.filter(pk=stale.pk).update(stage_entered_at=entered)
     DealStageChange.objects.filter(deal=stale, to_stage=stale.stage).update(changed_at=entered)
     return True
+
+
+@demo_step("pipelines.transitions")
+def seed_transitions(ctx: DemoContext) -> bool:
+    """The built-in automatic transitions of the default pipeline (first reply → Engaged,
+    meeting booked → Meeting, payment received → Won), for a demo seeded before they existed."""
+    from automation.models import Trigger
+    from pipelines.transitions import transitions_ensure
+
+    organization = ctx.organization
+    if organization is None:
+        return False
+    before = Trigger.objects.filter(organization=organization).exclude(builtin="").count()
+    pipeline = pipeline_create_default(organization=organization)
+    transitions_ensure(organization=organization, pipeline=pipeline)
+    return Trigger.objects.filter(organization=organization).exclude(builtin="").count() > before

@@ -195,3 +195,29 @@ class StageDeleteForm(DomainErrorForm):
     def __init__(self, *args: Any, stage: Stage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["move_deals_to"].queryset = stage.pipeline.stages.exclude(pk=stage.pk)
+
+
+class PaymentForm(DomainErrorForm):
+    """The deal drawer's "Record payment": amount, currency (the deal's by default) and a
+    reference; ``deal_payment_record`` checks the values and its errors land here."""
+
+    amount = forms.CharField(
+        max_length=20,
+        label="Amount",
+        error_messages={"required": "Enter the amount received."},
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "1250.00"}
+        ),
+    )
+    currency = forms.CharField(
+        max_length=3,
+        required=False,
+        label="Currency",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "text-uppercase"}),
+    )
+    reference = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Reference",
+        widget=forms.TextInput(attrs={"placeholder": "Invoice or transfer id"}),
+    )

@@ -124,6 +124,13 @@ class Deal(OrgOwned):
             models.Index(fields=["organization", "pipeline", "stage"]),
             models.Index(fields=["organization", "owner"]),
             models.Index(fields=["organization", "expected_close_date"]),
+            # "Deal in a stage longer than N days" (automation time source) scans open deals by
+            # the time they entered their stage.
+            models.Index(
+                fields=["organization", "stage_entered_at"],
+                name="deal_open_stage_entered",
+                condition=Q(closed_at__isnull=True),
+            ),
         ]
         ordering = ["rank", "id"]
 
@@ -173,3 +180,38 @@ class DealStageChange(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.deal}: {self.from_stage} → {self.to_stage}"
+
+
+class DealPayment(OrgOwned):
+    """Money received for a deal, recorded by a member or the API (billing integrations later).
+
+    Recording one emits ``payment.received``, which the built-in "payment received → Won"
+    automation listens to.
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="payments")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(
+        max_length=3, choices=CURRENCY_CHOICES, help_text="ISO 4217 code, upper-case."
+    )
+    reference = models.CharField(
+        max_length=200, blank=True, help_text="Invoice number, transfer id, …"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="dealpayment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="dealpayment_currency_iso"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "deal", "-received_at"])]
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} for {self.deal}"

@@ -30,7 +30,7 @@ from accounts.models import Organization, User
 from crm.models import Company, Contact, Note, Tag
 from crm.selectors import notes_list
 from pipelines.filters import DealFilters
-from pipelines.models import Deal, DealStageChange, Pipeline, Stage, StageKind
+from pipelines.models import Deal, DealPayment, DealStageChange, Pipeline, Stage, StageKind
 
 CENT = Decimal("0.01")
 # What a card shows (the board template, the API's DealCard): fewer columns to fetch and
@@ -189,6 +189,15 @@ def deal_history(deal: Deal) -> QuerySet[DealStageChange]:
 def deal_notes(organization: Organization, deal: Deal) -> QuerySet[Note]:
     """Notes on the deal, newest first (cursor-paginated like crm's notes)."""
     return notes_list(organization, deal=deal)
+
+
+def deal_payments(organization: Organization, deal: Deal) -> QuerySet[DealPayment]:
+    """Payments of the deal, latest received first (cursor-paginated)."""
+    return (
+        DealPayment.objects.filter(organization=organization, deal=deal)
+        .select_related("recorded_by")
+        .order_by("-received_at", "-id")
+    )
 
 
 def stage_get(organization: Organization, pk: Any) -> Stage | None:

@@ -23,6 +23,7 @@ urlpatterns: list = [
     path("deals/<int:pk>/", deal_views.deal_detail, name="deal_detail"),
     path("deals/<int:pk>/edit/", deal_views.deal_edit, name="deal_edit"),
     path("deals/<int:pk>/notes/", deal_views.deal_note_add, name="deal_note_add"),
+    path("deals/<int:pk>/payments/", deal_views.deal_payment_add, name="deal_payment_add"),
     path("deals/<int:pk>/delete/", deal_views.deal_delete, name="deal_delete"),
     path("deals/<int:pk>/card/", board_views.deal_card, name="deal_card"),
     path("deals/<int:pk>/move/", board_views.deal_move, name="deal_move"),

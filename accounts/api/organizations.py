@@ -33,6 +33,9 @@ class OrganizationOutputSerializer(serializers.Serializer):
     default_currency = serializers.CharField(
         read_only=True, help_text="ISO 4217 code new deals start with."
     )
+    time_zone = serializers.CharField(
+        read_only=True, help_text="IANA name; scheduled automations run on this clock."
+    )
     role = serializers.ChoiceField(
         choices=Role.choices, read_only=True, help_text="The caller's role in it."
     )
@@ -50,6 +53,9 @@ class OrganizationUpdateInputSerializer(serializers.Serializer):
     )
     default_currency = serializers.CharField(
         max_length=3, required=False, help_text="ISO 4217 code new deals start with."
+    )
+    time_zone = serializers.CharField(
+        max_length=64, required=False, help_text="IANA name, e.g. `Europe/Berlin`."
     )
 
 

@@ -56,7 +56,11 @@ def _organization_page(request: HttpRequest, **forms: Any) -> HttpResponse:
         "can_transfer": ctx.has_perm("organization.transfer"),
         "is_owner": ctx.role == Role.OWNER,
         "rename_form": OrganizationRenameForm(
-            initial={"name": organization.name, "default_currency": organization.default_currency}
+            initial={
+                "name": organization.name,
+                "default_currency": organization.default_currency,
+                "time_zone": organization.time_zone,
+            }
         ),
         "security_form": OrganizationSecurityForm(
             initial={"require_mfa": organization.require_mfa}
@@ -87,7 +91,7 @@ def organization(request: HttpRequest) -> HttpResponse:
                 data={
                     key: value
                     for key, value in form.cleaned_data.items()
-                    if key == "name" or (key == "default_currency" and value)
+                    if key == "name" or (key in ("default_currency", "time_zone") and value)
                 },
             )
         except DomainError as exc:

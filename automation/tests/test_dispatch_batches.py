@@ -5,6 +5,7 @@ from celery.exceptions import Retry
 from django.db import transaction
 
 from accounts.tests.factories import OrganizationFactory
+from automation.catalog import sample_payload
 from automation.events import dispatch_deferred, emit, subscriber, unsubscribe
 from automation.models import Event, SubscriberReceipt
 from automation.tasks import dispatch_events
@@ -19,7 +20,8 @@ def _emit_committed(organization, count: int) -> list[int]:
     ids = []
     for n in range(count):
         with transaction.atomic():
-            ids.append(emit(organization, "organization.updated", {"changed": [str(n)]}).pk)
+            payload = {**sample_payload("organization.updated"), "changed": [str(n)]}
+            ids.append(emit(organization, "organization.updated", payload).pk)
     return ids
 
 

@@ -52,6 +52,7 @@ class Message(OrgOwned):
         AGENT = "agent", "Agent"
         IMPORT = "import", "History import"
         COMMAND = "command", "Bot command"
+        AUTOMATION = "automation", "Automation"
 
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=3, choices=Direction.choices)

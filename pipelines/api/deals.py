@@ -1,5 +1,6 @@
 """``/api/v1/deals/``: deals of the organization, filtered and cursor-paginated; create, edit
-(version-checked: 409 on a stale version), move on the board, delete; history and notes."""
+(version-checked: 409 on a stale version), move on the board, delete; history, notes and
+payments."""
 
 from __future__ import annotations
 
@@ -26,15 +27,18 @@ from pipelines.api.serializers import (
     DealMoveSerializer,
     DealOutputSerializer,
     DealUpdateSerializer,
+    PaymentInputSerializer,
+    PaymentOutputSerializer,
     StageChangeSerializer,
 )
 from pipelines.filters import DealFilters
 from pipelines.models import Deal, DealVia
 from pipelines.services import deals as deal_services
+from pipelines.services import payments as payment_services
 
 _ETAG_VERSION = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
-WRITE_ACTIONS = ("partial_update", "destroy", "move", "history", "notes")
+WRITE_ACTIONS = ("partial_update", "destroy", "move", "history", "notes", "payments")
 LIST_PARAMETERS = [
     OpenApiParameter("pipeline", int, description="Only deals of this pipeline."),
     OpenApiParameter("stage", int, description="Only deals in this stage."),
@@ -54,6 +58,7 @@ class DealViewSet(OrgScopedViewSet):
         "move": "deal.edit",
         "history": "deal.view",
         "notes": "deal.view",
+        "payments": "deal.view",
     }
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
@@ -66,6 +71,10 @@ class DealViewSet(OrgScopedViewSet):
             return DealMoveSerializer
         if action_name == "notes" and getattr(self.request, "method", "GET") == "POST":
             return NoteUpdateInputSerializer
+        if action_name == "payments":
+            if getattr(self.request, "method", "GET") == "POST":
+                return PaymentInputSerializer
+            return PaymentOutputSerializer
         return DealOutputSerializer
 
     def get_org_queryset(self, organization: Organization) -> QuerySet[Deal]:
@@ -190,3 +199,24 @@ class DealViewSet(OrgScopedViewSet):
             return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.deal_notes(self.organization, deal))
         return self.get_paginated_response(NoteOutputSerializer(page, many=True).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=PaymentOutputSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=PaymentInputSerializer,
+        responses={status.HTTP_201_CREATED: PaymentOutputSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def payments(self, request: Request, pk: str | None = None) -> Response:
+        """Payments received for the deal, latest first; POST records one (`amount`, and
+        optionally `currency` (default: the deal's), `reference`, `received_at` (default: now))
+        and emits `payment.received`."""
+        deal = self.get_object()
+        if request.method == "POST":
+            if not self.org_context.has_perm("deal.edit"):
+                raise PermissionDenied(perm="deal.edit")
+            values = {"currency": "", **self._input(PaymentInputSerializer)}
+            payment = payment_services.deal_payment_record(deal=deal, actor=request.user, **values)
+            return Response(PaymentOutputSerializer(payment).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.deal_payments(self.organization, deal))
+        return self.get_paginated_response(PaymentOutputSerializer(page, many=True).data)

@@ -286,3 +286,27 @@ def board_data(board: Board) -> dict:
         ],
         "totals": BoardTotalsSerializer(board.totals).data,
     }
+
+
+class PaymentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    deal = serializers.IntegerField(read_only=True, source="deal_id")
+    amount = serializers.DecimalField(read_only=True, **MONEY)
+    currency = serializers.CharField(read_only=True, help_text="ISO 4217.")
+    reference = serializers.CharField(read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)
+    recorded_by = UserSummarySerializer(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    # Loose types on purpose: the service checks amount, currency and time and answers every
+    # field error at once, the same way for the API and the deal drawer's form.
+    amount = serializers.CharField(help_text='A positive amount, e.g. "1250.00".')
+    currency = serializers.CharField(
+        required=False, allow_blank=True, help_text="ISO 4217; default: the deal's currency."
+    )
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    received_at = serializers.CharField(
+        required=False, allow_blank=True, help_text="ISO 8601; default: now."
+    )

@@ -119,13 +119,19 @@ def _pipeline_create(
 
 @transaction.atomic
 def pipeline_create_default(*, organization: Organization) -> Pipeline:
-    """The BD pipeline a new organization starts with (no actor: the system sets it up)."""
+    """The BD pipeline a new organization starts with (no actor: the system sets it up), with
+    its built-in automatic transitions (``pipelines.transitions``)."""
+    from pipelines.transitions import transitions_ensure
+
     current = Pipeline.objects.filter(organization=organization, is_default=True).first()
     if current is not None:
         return current
-    return _pipeline_create(
+    pipeline = _pipeline_create(
         organization=organization, actor=None, name=DEFAULT_PIPELINE_NAME, stages=None
     )
+    # Its automatic transitions (first reply → Engaged, …): triggers members may edit.
+    transitions_ensure(organization=organization, pipeline=pipeline)
+    return pipeline
 
 
 @transaction.atomic

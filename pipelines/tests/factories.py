@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 
 from accounts.tests.factories import OrganizationFactory
-from pipelines.models import Deal, DealStageChange, Pipeline, Stage, StageKind
+from pipelines.models import Deal, DealPayment, DealStageChange, Pipeline, Stage, StageKind
 
 
 class PipelineFactory(factory.django.DjangoModelFactory):
@@ -55,3 +55,14 @@ class DealStageChangeFactory(factory.django.DjangoModelFactory):
     deal = factory.SubFactory(DealFactory, organization=factory.SelfAttribute("..organization"))
     from_stage = None
     to_stage = factory.SelfAttribute("deal.stage")
+
+
+class DealPaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DealPayment
+
+    organization = factory.SubFactory(OrganizationFactory)
+    deal = factory.SubFactory(DealFactory, organization=factory.SelfAttribute("..organization"))
+    amount = factory.Sequence(lambda n: 100 + n)
+    currency = "USD"
+    reference = factory.Sequence(lambda n: f"INV-{n:04d}")

@@ -1,5 +1,5 @@
 """One deal: its page (the drawer's content when htmx asks), the new-deal page, the
-version-checked editor, and its notes.
+version-checked editor, its notes and payments.
 
 A save names the version the editor was opened on. When someone saved the deal in between,
 the service refuses (``DealConflict``) and the editor comes back with the person's input, what
@@ -28,11 +28,14 @@ from crm.services import notes as note_services
 from crm.views.records import company_named
 from pipelines import selectors
 from pipelines.errors import DealConflict
-from pipelines.forms import DealCreateForm, DealForm
+from pipelines.forms import DealCreateForm, DealForm, PaymentForm
 from pipelines.models import Deal, Stage, StageKind
 from pipelines.services import deals as deal_services
+from pipelines.services import payments as payment_services
 from pipelines.services.deals import deal_payload
 from pipelines.templatetags.pipeline_ui import money
+
+PAYMENTS_SHOWN = 10  # the drawer lists the latest; the API has them all
 
 
 def _deal(request: HttpRequest, pk: int) -> Deal:
@@ -58,6 +61,8 @@ def _context(request: HttpRequest, deal: Deal, **extra: Any) -> dict[str, Any]:
         "history": selectors.deal_history(deal),
         "notes": selectors.deal_notes(request.org.organization, deal),
         "note_form": NoteForm(),
+        "payments": selectors.deal_payments(request.org.organization, deal)[:PAYMENTS_SHOWN],
+        "payment_form": PaymentForm(initial={"currency": deal.currency}),
         "can_edit": request.org.has_perm("deal.edit"),
         "can_delete": request.org.has_perm("deal.delete"),
         # Notes are crm's: its rights decide who deletes one (the author, or crm.delete).
@@ -275,6 +280,32 @@ def deal_note_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("pipelines:deal_detail", deal.pk)
     context = _context(request, deal, note_form=form)
     return render(request, "pipelines/_deal_notes.html", context)
+
+
+@org_required("deal.edit")
+@require_POST
+def deal_payment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a payment received for the deal; htmx gets the payments section back. The
+    ``payment.received`` event may move the deal (the built-in "payment received → Won")."""
+    deal = _deal(request, pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_services.deal_payment_record(
+                deal=deal,
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                currency=form.cleaned_data["currency"],
+                reference=form.cleaned_data["reference"],
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            form = PaymentForm(initial={"currency": deal.currency})
+    if request.headers.get("HX-Request") != "true":
+        return redirect("pipelines:deal_detail", deal.pk)
+    context = _context(request, deal, payment_form=form)
+    return render(request, "pipelines/_deal_payments.html", context)
 
 
 @org_required("deal.delete")

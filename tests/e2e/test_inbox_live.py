@@ -215,12 +215,20 @@ def test_a_link_a_prospect_sends_gets_its_preview_card_live(
 
 def test_a_deal_moved_from_one_inbox_moves_in_the_others(new_context, team, asgi_live_server):
     from accounts.models import User
+    from automation.models import TriggerRun
     from messaging.models import Chat
     from pipelines.services.deals import deal_create
 
     post_update(asgi_live_server.url, team, updates.update(payload=updates.message("Hello")))
     deadline = time.monotonic() + 15
     while not (chat := Chat.objects.filter(bot=team).first()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # The built-in "first reply → Engaged" automation runs on that message; a deal created
+    # before its run is done would be moved by it. Let it finish on a contact without a deal.
+    runs = TriggerRun.objects.filter(organization=team.organization, event__name="message.received")
+    while time.monotonic() < deadline and (
+        not runs.exists() or runs.filter(status__in=["pending", "running", "retrying"]).exists()
+    ):
         time.sleep(0.1)
     bea_user = User.objects.get(email="bea@example.com")
     deal = deal_create(
