@@ -27,8 +27,10 @@ def _emit_committed(organization, count: int) -> list[int]:
 
 @pytest.mark.django_db(transaction=True)
 def test_events_committed_in_a_deferred_block_reach_their_subscribers_once_each(
-    organization, recording_subscriber
+    organization, recording_subscriber, monkeypatch
 ):
+    # A window longer than the test: a slow machine must not flush the batch early.
+    monkeypatch.setattr("automation.events.DISPATCH_BATCH_SECONDS", 60)
     calls = recording_subscriber("recorder", events=["organization.updated"])
 
     with dispatch_deferred():
@@ -129,8 +131,9 @@ def test_a_long_deferred_block_does_not_hold_events_back_longer_than_the_batch_w
 
 @pytest.mark.django_db(transaction=True)
 def test_an_inline_deferred_block_dispatches_in_place_when_it_ends(
-    organization, recording_subscriber
+    organization, recording_subscriber, monkeypatch
 ):
+    monkeypatch.setattr("automation.events.DISPATCH_BATCH_SECONDS", 60)
     calls = recording_subscriber("recorder", events=["organization.updated"])
 
     with dispatch_deferred(inline=True):
