@@ -14,17 +14,13 @@ from typing import Any
 
 from accounts.errors import DomainError, RateLimited, ValidationError
 from accounts.models import Membership, Organization, User
+from accounts.selectors import members_list
 from automation.registry import ActionContext, ActionError, TransientActionError
 
 
 def member_choices(organization: Organization) -> list[tuple[str, str]]:
     """The organization's members as (user id, name) for a select."""
-    rows = (
-        Membership.objects.filter(organization=organization)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    return [(str(row.user_id), _member_label(row.user)) for row in rows]
+    return [(str(row.user_id), _member_label(row.user)) for row in members_list(organization)]
 
 
 def _member_label(user: User) -> str:
