@@ -19,7 +19,39 @@ from accounts.errors import NotFound, PermissionDenied
 from accounts.mfa import mfa_enabled
 from accounts.models import ApiKey, Membership, Organization
 from accounts.permissions import API_KEY_SCOPE_ROLE
-from accounts.tenancy import ACTIVE_ORG_SESSION_KEY, OrgContext, membership_remember
+from accounts.tenancy import (
+    ACTIVE_ORG_SESSION_KEY,
+    OrgContext,
+    membership_remember,
+    memberships_preloaded,
+)
+
+Memberships = QuerySet[Membership] | list[Membership]
+
+
+def _membership_named(memberships: Memberships, header: str) -> Membership | None:
+    """The membership whose organization the X-Organization header names (slug or id)."""
+    if isinstance(memberships, list):  # preloaded by JWT authentication, in Membership's order
+        wanted_id = int(header) if header.isdigit() else None
+        return next(
+            (
+                m
+                for m in memberships
+                if m.organization.slug == header or m.organization_id == wanted_id
+            ),
+            None,
+        )
+    lookup = Q(organization__slug=header)
+    if header.isdigit():
+        lookup |= Q(organization_id=int(header))
+    return memberships.filter(lookup).first()
+
+
+def _membership_in(memberships: Memberships, organization_id: Any) -> Membership | None:
+    if isinstance(memberships, list):
+        wanted = str(organization_id)
+        return next((m for m in memberships if str(m.organization_id) == wanted), None)
+    return memberships.filter(organization_id=organization_id).first()
 
 
 def api_org_context(request: Request) -> OrgContext:
@@ -30,13 +62,12 @@ def api_org_context(request: Request) -> OrgContext:
             organization=api_key.organization, role=role, user=request.user, api_key=api_key
         )
     user = request.user
-    memberships = Membership.objects.filter(user=user).select_related("organization")
+    memberships: Memberships | None = memberships_preloaded(user)
+    if memberships is None:
+        memberships = Membership.objects.filter(user=user).select_related("organization")
     header = request.headers.get("X-Organization", "").strip()
     if header:
-        lookup = Q(organization__slug=header)
-        if header.isdigit():
-            lookup |= Q(organization_id=int(header))
-        membership = memberships.filter(lookup).first()
+        membership = _membership_named(memberships, header)
         if membership is None:
             raise NotFound("Organization not found.")
     else:
@@ -44,7 +75,7 @@ def api_org_context(request: Request) -> OrgContext:
         session = getattr(request._request, "session", None)
         active_id = session.get(ACTIVE_ORG_SESSION_KEY) if session is not None else None
         if active_id is not None:
-            membership = memberships.filter(organization_id=active_id).first()
+            membership = _membership_in(memberships, active_id)
         if membership is None:
             found = list(memberships[:2])
             if not found:

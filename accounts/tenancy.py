@@ -58,6 +58,23 @@ def membership_recalled(user: User, organization_id: int) -> Membership | None:
     return user.__dict__.get(_MEMO_ATTR, {}).get(organization_id)
 
 
+# All of a user's memberships (organizations loaded), read by JWT authentication in the same
+# query as the user: the API's organization lookup picks from them instead of querying again.
+_PRELOAD_ATTR = "_bidi_memberships_preloaded"
+
+
+def memberships_preload(user: User, memberships: list[Membership]) -> None:
+    """Keep ``memberships`` (all of ``user``'s, in Membership's order) for this request's
+    organization lookup."""
+    user.__dict__[_PRELOAD_ATTR] = memberships
+
+
+def memberships_preloaded(user: User) -> list[Membership] | None:
+    """The memberships preloaded for ``user``, handed out once (a second lookup in the same
+    request reads the database, as it did before any preload); None when none were."""
+    return user.__dict__.pop(_PRELOAD_ATTR, None)
+
+
 def web_org_context(request: HttpRequest) -> OrgContext | None:
     """The session's active organization, falling back to the user's first one."""
     user = request.user

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -33,6 +33,7 @@ from pipelines.api.serializers import (
 )
 from pipelines.filters import DealFilters
 from pipelines.models import Deal, DealVia
+from pipelines.prefetch import deal_tags_contacts_prefetch
 from pipelines.services import deals as deal_services
 from pipelines.services import payments as payment_services
 
@@ -168,7 +169,7 @@ class DealViewSet(OrgScopedViewSet):
             **values,
         )
         # A move changes no tags or contacts: the moved deal plus those two is the answer.
-        prefetch_related_objects([deal], "tags", "contacts")
+        deal_tags_contacts_prefetch(deal)
         return Response(DealOutputSerializer(deal).data)
 
     @extend_schema(responses=StageChangeSerializer(many=True))

@@ -18,7 +18,8 @@ from crm.services.records import Errors, tags_clean, tags_set, text_clean
 from pipelines.errors import DealConflict
 from pipelines.models import Deal, DealStageChange, DealVia, Pipeline, Stage, StageKind
 from pipelines.services.deal_fields import fields_clean
-from pipelines.services.placement import column_lock, lock_column, rank_for
+from pipelines.services.placement import lock_column, rank_for
+from pipelines.statements import Statement
 
 # What a move writes (``_apply_move``), plus the version.
 MOVE_FIELDS = [
@@ -184,18 +185,37 @@ def deal_create(
     return deal
 
 
+_LOCKED_DEAL = Statement(
+    lambda pk, organization_id: (
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("stage", "pipeline", "owner", "company")
+        .filter(pk=pk, organization_id=organization_id)
+        .order_by("pk")[:1]
+    ),
+    pk=int,
+    organization_id=int,
+)
+_LOCKED_STAGE = Statement(
+    lambda pk, organization_id: (
+        Stage.objects.filter(organization_id=organization_id, pk=pk)
+        .select_for_update(no_key=True)
+        .order_by("pk")[:1]
+    ),
+    pk=int,
+    organization_id=int,
+)
+
+
 def _lock_deal(deal: Deal) -> Deal:
     """The deal's row, locked, with what the writes and their answer read (owner and company
     too: a response built from it needs no re-read). ``deal`` may be a bare ``Deal(pk=…,
     organization=…)``; a deal that does not exist (or no longer) is ``NotFound``."""
-    locked = (
-        Deal.objects.select_for_update(of=("self",))
-        .select_related("stage", "pipeline", "owner", "company")
-        .filter(pk=deal.pk, organization_id=deal.organization_id)
-        .first()
-    )
-    if locked is None:
+    if type(deal.pk) is not int or type(deal.organization_id) is not int:
         raise NotFound("No such deal.")
+    found = _LOCKED_DEAL.run(pk=deal.pk, organization_id=deal.organization_id)
+    if not found:
+        raise NotFound("No such deal.")
+    locked = found[0]
     locked.organization = deal.organization  # the caller's, already loaded
     return locked
 
@@ -265,8 +285,9 @@ def _stage_locked(organization: Organization, stage: Stage | int, pipeline: Pipe
     """The move's target stage, checked and its column locked, in one query."""
     pk = stage.pk if isinstance(stage, Stage) else stage
     found = None
-    if isinstance(pk, int) and not isinstance(pk, bool):
-        found = column_lock(Stage.objects.filter(organization_id=organization.pk, pk=pk))
+    if type(pk) is int:  # not a bool
+        locked = _LOCKED_STAGE.run(pk=pk, organization_id=organization.pk)
+        found = locked[0] if locked else None
     return _stage_in(organization, found, pipeline)
 
 

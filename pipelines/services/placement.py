@@ -18,6 +18,40 @@ from django.db.models import Q, QuerySet
 from accounts.errors import ValidationError
 from pipelines.models import Deal, Stage
 from pipelines.ranking import MAX_RANK_LEN, RankError, rank_between, rank_sequence
+from pipelines.statements import Statement
+
+
+def _cards(organization_id: int, stage_id: int, exclude_id: int) -> QuerySet[Deal]:
+    """``_column(…).only("pk", "rank")`` by ids: the reads of a gap, compiled once below."""
+    return (
+        Deal.objects.filter(organization_id=organization_id, stage_id=stage_id)
+        .exclude(pk=exclude_id)
+        .order_by("rank", "id")
+        .only("pk", "rank")
+    )
+
+
+_CARD = dict(organization_id=int, stage_id=int, exclude_id=int)
+_NAMED_CARD = Statement(lambda pk, **column: _cards(**column).filter(pk=pk)[:1], pk=int, **_CARD)
+_CARD_BELOW = Statement(
+    lambda rank, pk, **column: _cards(**column).filter(Q(rank__gt=rank) | Q(rank=rank, pk__gt=pk))[
+        :1
+    ],
+    rank=str,
+    pk=int,
+    **_CARD,
+)
+_CARD_ABOVE = Statement(
+    lambda rank, pk, **column: (
+        _cards(**column)
+        .filter(Q(rank__lt=rank) | Q(rank=rank, pk__lt=pk))
+        .order_by("-rank", "-id")[:1]
+    ),
+    rank=str,
+    pk=int,
+    **_CARD,
+)
+_TOP_CARD = Statement(lambda **column: _cards(**column)[:1], **_CARD)
 
 
 def lock_column(stage: Stage) -> None:
@@ -46,10 +80,15 @@ def _rebalance(stage: Stage) -> None:
     Deal.objects.bulk_update(deals, ["rank"], batch_size=2000)
 
 
-def _neighbour(stage: Stage, deal_id: Any, exclude_id: int | None, field: str) -> Deal:
+def _first(statement: Statement, column: dict[str, int], **values: Any) -> Deal | None:
+    found = statement.run(**column, **values)
+    return found[0] if found else None
+
+
+def _neighbour(deal_id: Any, column: dict[str, int], field: str) -> Deal:
     found = None
     if str(deal_id).isdigit():
-        found = _column(stage, exclude_id).filter(pk=int(deal_id)).only("pk", "rank").first()
+        found = _first(_NAMED_CARD, column, pk=int(deal_id))
     if found is None:
         message = "That deal is not in the target stage (any more); reload the board."
         raise ValidationError(message, fields={field: [message]})
@@ -70,32 +109,27 @@ def _gap(
     both are given and another card landed between them meanwhile, ``before_id`` wins: the deal
     goes right under the card it was dropped under.
     """
-    column = _column(stage, exclude_id).only("pk", "rank")
+    # No deal has id 0: "all but none" is the same column, read by the same compiled SQL.
+    ids = {"organization_id": stage.organization_id, "stage_id": stage.pk}
+    ids["exclude_id"] = exclude_id if exclude_id is not None else 0
     if before_id is not None:
-        before = _neighbour(stage, before_id, exclude_id, "before_id")
-        after = column.filter(
-            Q(rank__gt=before.rank) | Q(rank=before.rank, pk__gt=before.pk)
-        ).first()
-        return before, after
+        before = _neighbour(before_id, ids, "before_id")
+        return before, _first(_CARD_BELOW, ids, rank=before.rank, pk=before.pk)
     if after_id is not None:
-        after = _neighbour(stage, after_id, exclude_id, "after_id")
-        before = (
-            column.filter(Q(rank__lt=after.rank) | Q(rank=after.rank, pk__lt=after.pk))
-            .order_by("-rank", "-id")
-            .first()
-        )
-        return before, after
+        after = _neighbour(after_id, ids, "after_id")
+        return _first(_CARD_ABOVE, ids, rank=after.rank, pk=after.pk), after
     if position is not None:
         if isinstance(position, bool) or not str(position).isdigit():
             message = "Position must be a whole number from 0."
             raise ValidationError(message, fields={"position": [message]})
         index = int(position)
+        column = _column(stage, exclude_id).only("pk", "rank")
         pair = list(column[max(index - 1, 0) : index + 1])
         if index == 0:
             return None, (pair[0] if pair else None)
         before = pair[0] if pair else column.last()
         return before, (pair[1] if len(pair) > 1 else None)
-    return None, column.first()  # default: top of the column
+    return None, _first(_TOP_CARD, ids)  # default: top of the column
 
 
 def rank_for(stage: Stage, **where: Any) -> str:
