@@ -64,6 +64,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "automation.view": _ALL,
     "automation.manage": _MANAGERS,
     "webhook.manage": _MANAGERS,
+    # campaigns: outreach sequences; those who write to prospects build, launch and stop them
+    "campaign.view": _ALL,
+    "campaign.edit": _WRITERS,
 }
 
 # API keys act with the rights of a role chosen by their scope, never more than "bidi".

@@ -6,11 +6,20 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from agents import api as agents_api
 from automation import api as automation_api
+from campaigns import api as campaigns_api
 from crm import api as crm_api
 from messaging import api as messaging_api
 from pipelines import api as pipelines_api
 
-APP_APIS = (accounts_api, agents_api, automation_api, crm_api, messaging_api, pipelines_api)
+APP_APIS = (
+    accounts_api,
+    agents_api,
+    automation_api,
+    campaigns_api,
+    crm_api,
+    messaging_api,
+    pipelines_api,
+)
 
 router = DefaultRouter()
 for app_api in APP_APIS:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "messaging",
     "pipelines",
     "agents",
+    "campaigns",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,8 @@ CELERY_TASK_ROUTES = {
     # Outgoing webhooks wait on other people's servers (up to WEBHOOK_TIMEOUT_SECONDS each).
     "automation.tasks.webhook_deliveries_send": {"queue": "webhooks"},
     "automation.tasks.webhook_deliveries_send_due": {"queue": "webhooks"},
+    # The campaign engine paces itself on the shared Telegram limiter (messaging/ratelimit.py).
+    "campaigns.tasks.*": {"queue": "campaigns"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{REDIS_KEY_PREFIX}:celery:",
@@ -245,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "automation.tasks.idempotency_keys_purge",
         "schedule": 3600.0,
     },
+    # Running campaigns with recipients due and no live runner; scheduled ones whose start came.
+    "campaigns-tick": {"task": "campaigns.tasks.campaigns_tick", "schedule": 10.0},
     # Webhook retries are polled from the database, never left to long Celery ETAs.
     "automation-webhooks-send-due": {
         "task": "automation.tasks.webhook_deliveries_send_due",
@@ -333,6 +338,20 @@ TELEGRAM_RATE_HEADROOM = env.float("TELEGRAM_RATE_HEADROOM", default=0.03)
 TELEGRAM_SEND_MAX_ATTEMPTS = env.int("TELEGRAM_SEND_MAX_ATTEMPTS", default=8)
 # Telegram Desktop exports larger than this are refused at upload.
 TELEGRAM_HISTORY_MAX_BYTES = env.int("TELEGRAM_HISTORY_MAX_BYTES", default=200 * 1024 * 1024)
+
+# --- Campaigns (campaigns/engine/) -------------------------------------------------------------
+# The share of a bot's per-second limit campaigns may use together; the rest stays free for
+# people replying in the inbox (and agents), so outreach never starves a conversation.
+CAMPAIGN_SEND_SHARE = env.float("CAMPAIGN_SEND_SHARE", default=0.8)
+# A reply that is only one of these (case and punctuation ignored) stops every sequence and marks
+# the contact do-not-contact.
+CAMPAIGN_OPT_OUT_WORDS = env.list(
+    "CAMPAIGN_OPT_OUT_WORDS",
+    default=["stop", "unsubscribe", "opt out", "optout", "отписаться", "стоп", "отписка"],
+)
+# How long one runner task sends before handing over to a fresh task (keeps pause/cancel checks,
+# worker restarts and fairness between campaigns cheap).
+CAMPAIGN_RUNNER_SECONDS = env.float("CAMPAIGN_RUNNER_SECONDS", default=30.0)
 
 # --- Inbox: link previews, typing and presence (docs/architecture/inbox-edges.md) -----------
 # Link previews are fetched server-side with SSRF checks (messaging/linkpreview/fetch.py).
@@ -490,6 +509,8 @@ SPECTACULAR_SETTINGS = {
         "DraftStatusEnum": "agents.models.Draft.Status",
         "TriggerRunStatusEnum": "automation.models.TriggerRun.Status",
         "WebhookDeliveryStatusEnum": "automation.models.WebhookDelivery.Status",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "RecipientStatusEnum": "campaigns.models.Recipient.Status",
     },
 }
 

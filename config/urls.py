@@ -17,6 +17,7 @@ urlpatterns = [
     # Before messaging: its inbox/<chat>/<action>/ would catch inbox/<chat>/draft/.
     path("", include("agents.urls")),
     path("", include("automation.urls")),
+    path("", include("campaigns.urls")),
     path("", include("messaging.urls")),
     path("", include("accounts.urls")),
 ]

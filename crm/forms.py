@@ -9,6 +9,7 @@ the same parsing and messages as the create form.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -291,6 +292,18 @@ class ContactForm(RecordForm):
         widget=forms.TextInput(attrs={"placeholder": "Conference, referral…", "list": "sources"}),
     )
     tags = TagNamesField()
+    time_zone = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Time zone",
+        help_text="Where they are, e.g. Europe/Berlin: campaigns write during their hours.",
+        widget=forms.TextInput(attrs={"placeholder": "Europe/Berlin", "autocapitalize": "off"}),
+    )
+    do_not_contact = forms.BooleanField(
+        required=False,
+        label="Do not contact",
+        help_text="Campaigns never write to them.",
+    )
 
     def initial_from(self, instance: Contact | Company) -> dict[str, Any]:
         assert isinstance(instance, Contact)
@@ -305,7 +318,15 @@ class ContactForm(RecordForm):
             if instance.telegram_username
             else "",
             "source": instance.source,
+            "time_zone": instance.time_zone,
+            "do_not_contact": instance.do_not_contact,
         }
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data.get("time_zone", "").strip()
+        if value and value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(f"“{value}” is not a time zone; use e.g. Europe/Berlin.")
+        return value
 
     def clean_emails(self) -> list[str]:
         emails = []

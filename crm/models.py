@@ -177,6 +177,12 @@ class Contact(OrgOwned):
     custom_fields = models.JSONField(default=dict, blank=True)
     last_contacted_at = models.DateTimeField(null=True, blank=True)
     last_replied_at = models.DateTimeField(null=True, blank=True)
+    # IANA name (e.g. "Europe/Berlin"); blank = unknown. Campaign send windows use it.
+    time_zone = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # Set when the contact asked not to be contacted (an opt-out word in reply to a campaign, or
+    # a member); campaigns never enrol them.
+    do_not_contact = models.BooleanField(default=False, db_default=False)
+    do_not_contact_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

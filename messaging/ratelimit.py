@@ -25,6 +25,14 @@ request arrives between its token and its answer, so a new token is only given w
 window of the limit's length can hold more than the limit, however late requests arrive. When
 answers come back quickly this rule never binds and the pace decides; when they are slow it
 lowers the rate instead of breaking the limit.
+
+Campaigns must never starve people replying in the inbox. Their runner takes a token from a
+per-bot "campaign share" bucket (``acquire_campaign``, paced at ``CAMPAIGN_SEND_SHARE`` of the
+bot's rate) before it even creates a message, so campaign messages reach the telegram queue no
+faster than the share and an inbox reply always finds the rest of the bot's rate free and no
+backlog queued in front of it. Delivery of a campaign message then also pays into a second
+share bucket with its own window log (``campaign=True``): messages queued at an even pace can
+still reach workers unevenly, and this is what keeps them within the share as Telegram counts.
 """
 
 from __future__ import annotations
@@ -159,7 +167,9 @@ def _per_window(limit: float, window: float) -> tuple[int, int]:
     return 1, round(window / limit * 1_000_000)
 
 
-def _buckets(bot_id: int, chat_id: int, chat_kind: str, limits: Limits) -> list[_Bucket]:
+def _buckets(
+    bot_id: int, chat_id: int, chat_kind: str, limits: Limits, campaign: bool = False
+) -> list[_Bucket]:
     buckets = [
         _Bucket(
             bot_key(bot_id),
@@ -174,6 +184,8 @@ def _buckets(bot_id: int, chat_id: int, chat_kind: str, limits: Limits) -> list[
             *_per_window(limits.per_chat, 1),
         ),
     ]
+    if campaign:
+        buckets.append(_campaign_out_bucket(bot_id, limits))
     if chat_kind in GROUP_KINDS:
         buckets.append(
             _Bucket(
@@ -193,15 +205,17 @@ def acquire(
     chat_kind: str = "private",
     send_id: str = "",
     limits: Limits | None = None,
+    campaign: bool = False,
 ) -> float:
     """Take a token from every bucket a message to ``chat_id`` through ``bot_id`` needs.
 
     Returns 0.0 when the tokens were taken (send now, then ``release`` with the same
     ``send_id`` when Telegram answered), otherwise the seconds to wait before asking again;
     nothing was taken then. Groups, supergroups and channels also pay into the per-group
-    bucket (per minute)."""
+    bucket (per minute); campaign messages (``campaign``) also into the bot's campaign share
+    at delivery, so they reach Telegram within the share in every window."""
     limits = limits or Limits.from_settings()
-    buckets = _buckets(bot_id, chat_id, chat_kind, limits)
+    buckets = _buckets(bot_id, chat_id, chat_kind, limits, campaign)
     keys = [key for b in buckets for key in (b.key, f"{b.key}:log")]
     args = [send_id or uuid.uuid4().hex, INFLIGHT_CAP_US]
     for b in buckets:
@@ -210,10 +224,17 @@ def acquire(
     return int(wait_us) / 1_000_000
 
 
-def release(*, bot_id: int, chat_id: int, chat_kind: str = "private", send_id: str) -> None:
+def release(
+    *,
+    bot_id: int,
+    chat_id: int,
+    chat_kind: str = "private",
+    send_id: str,
+    campaign: bool = False,
+) -> None:
     """The request of ``send_id`` is answered (or failed): it can no longer reach Telegram
     later, so the window rule counts it from now instead of from its in-flight cap."""
-    buckets = _buckets(bot_id, chat_id, chat_kind, Limits.from_settings())
+    buckets = _buckets(bot_id, chat_id, chat_kind, Limits.from_settings(), campaign)
     keys = [f"{b.key}:log" for b in buckets]
     redis_client().eval(_RELEASE, len(keys), *keys, send_id)
 
@@ -226,6 +247,7 @@ def acquire_blocking(
     max_wait: float,
     send_id: str = "",
     limits: Limits | None = None,
+    campaign: bool = False,
 ) -> float:
     """Wait (sleeping) for the tokens as long as each single wait is at most ``max_wait``.
 
@@ -233,13 +255,76 @@ def acquire_blocking(
     (the caller reschedules itself instead of holding a worker)."""
     while True:
         wait = acquire(
-            bot_id=bot_id, chat_id=chat_id, chat_kind=chat_kind, send_id=send_id, limits=limits
+            bot_id=bot_id,
+            chat_id=chat_id,
+            chat_kind=chat_kind,
+            send_id=send_id,
+            limits=limits,
+            campaign=campaign,
         )
         if wait == 0 or wait > max_wait:
             return wait
         time.sleep(wait)
 
 
+def campaign_key(bot_id: int) -> str:
+    return _key("campaign", bot_id)
+
+
+def _campaign_bucket(bot_id: int, limits: Limits, share: float) -> _Bucket:
+    rate = limits.per_bot * share
+    return _Bucket(campaign_key(bot_id), limits.interval_us(rate), 0, *_per_window(rate, 1))
+
+
+def _campaign_out_bucket(bot_id: int, limits: Limits) -> _Bucket:
+    """The campaign share as delivery takes it (with the bot's bucket, in the same script):
+    the runner's pacing keeps the queue short, this one holds the share at Telegram however
+    unevenly queued messages reach the workers."""
+    rate = limits.per_bot * settings.CAMPAIGN_SEND_SHARE
+    return _Bucket(
+        _key("campaign-out", bot_id),
+        limits.interval_us(rate),
+        limits.slack_us(1),
+        *_per_window(rate, 1),
+    )
+
+
+def acquire_campaign(
+    *, bot_id: int, limits: Limits | None = None, share: float | None = None
+) -> float:
+    """Take a token of ``bot_id``'s campaign share (``CAMPAIGN_SEND_SHARE`` of its per-second
+    limit), before a campaign message is even created.
+
+    Campaign messages then enter the telegram queue no faster than the share, so delivery never
+    holds a backlog of them in front of a member's reply: the bot bucket always has at least
+    ``1 - share`` of its rate left for the inbox. Same pacing and window rule as ``acquire``
+    (no slack: a campaign that fell behind has no reason to catch up in a burst); the window
+    log counts tokens from when they were given, since what follows is only a queued task.
+    Returns 0.0 when the token was taken, else the seconds to wait."""
+    limits = limits or Limits.from_settings()
+    bucket = _campaign_bucket(
+        bot_id, limits, settings.CAMPAIGN_SEND_SHARE if share is None else share
+    )
+    keys = [bucket.key, f"{bucket.key}:log"]
+    args = [uuid.uuid4().hex, 0, bucket.interval_us, bucket.slack_us, bucket.limit]
+    wait_us = redis_client().eval(_ACQUIRE, len(keys), *keys, *args, bucket.window_us)
+    return int(wait_us) / 1_000_000
+
+
+def acquire_campaign_blocking(
+    *, bot_id: int, max_wait: float, limits: Limits | None = None, share: float | None = None
+) -> float:
+    """``acquire_campaign``, sleeping through waits of at most ``max_wait`` each; returns 0.0
+    once the token is taken or the (longer) wait the caller should come back after."""
+    while True:
+        wait = acquire_campaign(bot_id=bot_id, limits=limits, share=share)
+        if wait == 0 or wait > max_wait:
+            return wait
+        time.sleep(wait)
+
+
 def pause_bot(*, bot_id: int, seconds: float) -> None:
-    """Hold every send of ``bot_id`` for ``seconds`` (Telegram answered 429 ``retry_after``)."""
-    redis_client().eval(_PAUSE, 1, bot_key(bot_id), round(seconds * 1_000_000))
+    """Hold every send of ``bot_id`` for ``seconds`` (Telegram answered 429 ``retry_after``);
+    campaigns too stop queueing messages meanwhile, so no backlog builds up in the pause."""
+    for key in (bot_key(bot_id), campaign_key(bot_id)):
+        redis_client().eval(_PAUSE, 1, key, round(seconds * 1_000_000))

@@ -8,19 +8,8 @@ a changed payload shape is a new version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class EventType:
-    name: str
-    version: int
-    description: str
-    # key -> type expression; the JSON Schema is built from it (automation.catalog.schemas).
-    payload: dict[str, str]
-    # Who may receive it live (WebSocket), through webhooks and notifications.
-    visible_to: str = "organization.view"
-
+from automation.catalog.campaigns import CAMPAIGN_EVENTS
+from automation.catalog.types import EventType
 
 EVENT_TYPES: list[EventType] = [
     EventType(
@@ -459,3 +448,5 @@ EVENT_TYPES: list[EventType] = [
         "webhook.manage",
     ),
 ]
+
+EVENT_TYPES += CAMPAIGN_EVENTS

@@ -10,18 +10,8 @@ development) every emitted payload is checked against them, so the two cannot dr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class ObjectShape:
-    description: str
-    fields: dict[str, str]
-    sample: dict
-    # Open objects may carry more keys than listed (shapes owned by code still growing); the
-    # listed ones are required either way.
-    open: bool = False
-
+from automation.catalog.campaigns import CAMPAIGN_OBJECTS
+from automation.catalog.types import ObjectShape
 
 OBJECTS: dict[str, ObjectShape] = {
     "organization": ObjectShape(
@@ -568,3 +558,5 @@ OBJECTS: dict[str, ObjectShape] = {
         open=True,
     ),
 }
+
+OBJECTS.update(CAMPAIGN_OBJECTS)

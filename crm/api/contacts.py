@@ -45,6 +45,9 @@ class ContactOutputSerializer(serializers.Serializer):
     custom_fields = serializers.DictField(read_only=True)
     last_contacted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     last_replied_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    time_zone = serializers.CharField(read_only=True, help_text="IANA name; blank = unknown.")
+    do_not_contact = serializers.BooleanField(read_only=True)
+    do_not_contact_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -81,6 +84,12 @@ class ContactInputSerializer(serializers.Serializer):
     custom_fields = serializers.DictField(required=False)
     last_contacted_at = serializers.DateTimeField(required=False, allow_null=True)
     last_replied_at = serializers.DateTimeField(required=False, allow_null=True)
+    time_zone = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text="IANA name, e.g. Europe/Berlin."
+    )
+    do_not_contact = serializers.BooleanField(
+        required=False, help_text="Campaigns never enrol the contact; the time it was set is kept."
+    )
 
 
 @record_schema("contact", ContactOutputSerializer, ContactInputSerializer)

@@ -10,11 +10,14 @@ payload inside the transaction.
 from __future__ import annotations
 
 import datetime
+import functools
+import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.errors import ValidationError
@@ -53,6 +56,9 @@ FIELDS = [
     "source",
     "last_contacted_at",
     "last_replied_at",
+    "time_zone",
+    "do_not_contact",
+    "do_not_contact_at",
 ]
 # A contact is somebody: at least one of these must be set.
 IDENTITY_FIELDS = (
@@ -179,6 +185,35 @@ def _datetime_clean(value: Any, field: str, errors: Errors) -> datetime.datetime
         return None
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _time_zone_clean(value: Any, errors: Errors) -> str:
+    """An IANA name such as Europe/Berlin (campaigns send in the contact's hours); blank is
+    "unknown"."""
+    name = str(value or "").strip()
+    if name and name not in _time_zones():
+        errors.add("time_zone", f"“{name[:64]}” is not a time zone; use a name like Europe/Berlin.")
+        return ""
+    return name
+
+
+def _do_not_contact_clean(
+    value: Any, contact: Contact | None, values: dict[str, Any], errors: Errors
+) -> None:
+    """The flag plus when it was set: the stamp is kept while it stays set, cleared with it."""
+    if not isinstance(value, bool):
+        errors.add("do_not_contact", "Enter true or false.")
+        return
+    values["do_not_contact"] = value
+    if not value:
+        values["do_not_contact_at"] = None
+    elif contact is None or not contact.do_not_contact:
+        values["do_not_contact_at"] = timezone.now()
+
+
 def _duplicates_check(
     organization: Organization, values: dict[str, Any], contact: Contact | None, errors: Errors
 ) -> None:
@@ -220,6 +255,10 @@ def _fields_clean(
     for field in ("last_contacted_at", "last_replied_at"):
         if field in data:
             values[field] = _datetime_clean(data[field], field, errors)
+    if "time_zone" in data:
+        values["time_zone"] = _time_zone_clean(data["time_zone"], errors)
+    if "do_not_contact" in data:
+        _do_not_contact_clean(data["do_not_contact"], contact, values, errors)
     _duplicates_check(organization, values, contact, errors)
     return values
 
@@ -402,6 +441,31 @@ def contact_delete(*, contact: Contact, actor: User) -> None:
     audit_record(action="contact.deleted", actor=actor, organization=organization, target=contact)
     contact.delete()
     emit(organization, "contact.deleted", {"contact": payload}, actor)
+
+
+@transaction.atomic
+def contact_set_do_not_contact(
+    *, contact: Contact, value: bool, actor: User | None = None
+) -> Contact:
+    """Mark (or unmark) a contact do-not-contact. Without ``actor`` it is the contact's own
+    wish (an opt-out word answered to a campaign), which needs no member's permission; a
+    member needs ``crm.edit``. Emits contact.updated (changed ["do_not_contact"]) when
+    it changed."""
+    if actor is not None:
+        require_permission(contact.organization, actor, "crm.edit")
+    if contact.do_not_contact == value:
+        return contact
+    contact.do_not_contact = value
+    contact.do_not_contact_at = timezone.now() if value else None
+    contact.save(update_fields=["do_not_contact", "do_not_contact_at"])
+    contact = _reloaded(contact)
+    emit(
+        contact.organization,
+        "contact.updated",
+        {"contact": contact_payload(contact), "changed": ["do_not_contact"]},
+        actor,
+    )
+    return contact
 
 
 @transaction.atomic

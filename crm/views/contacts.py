@@ -68,6 +68,15 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("owner", "Owner", "owner", ("owner",), lambda c: c.owner),
     FieldSpec("source", "Source", "text", ("source",), lambda c: c.source),
     FieldSpec("tags", "Tags", "tags", ("tags",), lambda c: c.tags.all(), header=True),
+    FieldSpec("time_zone", "Time zone", "text", ("time_zone",), lambda c: c.time_zone),
+    FieldSpec(
+        "do_not_contact",
+        "Do not contact",
+        "text",
+        ("do_not_contact",),
+        lambda c: "Yes: campaigns never write to them" if c.do_not_contact else "",
+        header=True,
+    ),
     FieldSpec(
         "last_contacted_at",
         "Last contacted",

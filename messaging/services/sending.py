@@ -284,6 +284,8 @@ def message_deliver(*, message_id: int) -> Delivery:
             "chat_kind": chat.kind,
             # Unique per attempt, also across a manual retry (which starts attempts again).
             "send_id": f"{message.pk}:{uuid.uuid4().hex[:12]}",
+            # Campaign messages also stay within the bot's campaign share.
+            "campaign": message.source == Message.Source.CAMPAIGN,
         }
 
         def take_token() -> float:

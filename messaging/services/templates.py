@@ -1,11 +1,11 @@
 """Canned responses: create, edit and delete templates (``template.manage``) and render one
 for a chat (``template.view``).
 
-Bodies hold variables such as ``{{ contact.first_name }}`` with an optional fallback after a
-bar, ``{{ contact.first_name | there }}``. Members write these bodies, so they are never given
-to the Django template engine (which would expose attribute lookups and tags to user input):
-rendering is a plain substitution of the fixed names in ``VARIABLES``, and saving refuses a
-body that uses any other name.
+Bodies hold variables such as ``{{ contact.first_name }}`` with an optional default,
+``{{ contact.first_name | default:"there" }}`` (or the older ``{{ contact.first_name | there }}``).
+They are parsed and rendered by the sandbox language of ``messaging.templating`` (never the
+Django template engine): rendering substitutes the fixed names in ``VARIABLES`` only, and saving
+refuses a body with a syntax error or any other name.
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ from accounts.errors import NotFound, ValidationError
 from accounts.model_update import model_update
 from accounts.models import Organization, User
 from accounts.services import require_permission
+from messaging import templating
 from messaging.models import Chat, ResponseTemplate
 
 MAX_BODY = 4096  # one Telegram message
 MAX_NAME = 120
 _SHORTCUT = re.compile(r"^/[a-z0-9][a-z0-9_-]{0,30}$")
-_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_INSIDE = re.compile(r"^\s*([a-z_]+\.[a-z_]+)\s*(?:\|\s*(.*?)\s*)?$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -118,18 +117,6 @@ def template_payload(template: ResponseTemplate) -> dict[str, Any]:
     }
 
 
-def _placeholders(body: str) -> list[tuple[str, str, str | None]]:
-    """(whole placeholder, variable name or "", fallback) for every ``{{ … }}`` in ``body``."""
-    found = []
-    for match in _PLACEHOLDER.finditer(body):
-        inside = _INSIDE.match(match.group(1))
-        if inside is None:
-            found.append((match.group(0), "", None))
-        else:
-            found.append((match.group(0), inside.group(1), inside.group(2)))
-    return found
-
-
 def _clean_body(body: str) -> str:
     body = str(body).strip()
     if not body:
@@ -137,7 +124,11 @@ def _clean_body(body: str) -> str:
     if len(body) > MAX_BODY:
         message = f"Keep responses under {MAX_BODY} characters (one Telegram message)."
         raise ValidationError(message, fields={"body": [message]})
-    unknown = sorted({name or whole for whole, name, _ in _placeholders(body)} - set(VARIABLES))
+    try:
+        placeholders = templating.parse(body)
+    except templating.TemplateSyntaxError as error:
+        raise ValidationError(error.errors[0], fields={"body": error.errors}) from error
+    unknown = sorted({p.name for p in placeholders} - set(VARIABLES))
     if unknown:
         message = f"Unknown variable: {', '.join(unknown)}. Use one of {', '.join(VARIABLES)}."
         raise ValidationError(message, fields={"body": [message]})
@@ -272,13 +263,11 @@ def response_template_render(*, template: ResponseTemplate, chat: Chat, user: Us
     context = RenderContext(chat=chat, user=user, contact=contact, deal=deal)
     values: dict[str, str] = {}
 
-    def substitute(match: re.Match[str]) -> str:
-        inside = _INSIDE.match(match.group(1))
-        if inside is None or inside.group(1) not in VARIABLES:
-            return match.group(0)  # saved before a variable was retired: leave it visible
-        name, fallback = inside.group(1), inside.group(2) or ""
+    def resolve(name: str) -> str:
+        if name not in VARIABLES:
+            raise KeyError(name)  # saved before a variable was retired: leave it visible
         if name not in values:
-            values[name] = (VARIABLES[name].value(context) or "").strip()
-        return values[name] or fallback
+            values[name] = VARIABLES[name].value(context) or ""
+        return values[name]
 
-    return _PLACEHOLDER.sub(substitute, template.body)
+    return templating.render(template.body, resolve)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "campaigns"
+    verbose_name = "Campaigns"
+
+    def ready(self) -> None:
+        # Reply/opt-out detection and delivery tracking subscribe to the event spine; the
+        # "campaign" trigger subject and actions plug into automation's registries.
+        from campaigns import automation_hooks, subscribers  # noqa: F401
+
+        automation_hooks.register()
