@@ -271,19 +271,33 @@ def campaign_key(bot_id: int) -> str:
     return _key("campaign", bot_id)
 
 
+# How far (µs) a campaign runner that fell behind (a slow commit, a busy worker) may catch up:
+# a few tokens, which delivery's own campaign bucket smooths out again.
+CAMPAIGN_RUNNER_SLACK_US = 250_000
+
+
 def _campaign_bucket(bot_id: int, limits: Limits, share: float) -> _Bucket:
+    """The runner's pace: the share less the headroom, so messages are created a little slower
+    than delivery may send them and no backlog builds up in front of the inbox."""
     rate = limits.per_bot * share
-    return _Bucket(campaign_key(bot_id), limits.interval_us(rate), 0, *_per_window(rate, 1))
+    return _Bucket(
+        campaign_key(bot_id),
+        limits.interval_us(rate),
+        CAMPAIGN_RUNNER_SLACK_US,
+        *_per_window(rate, 1),
+    )
 
 
 def _campaign_out_bucket(bot_id: int, limits: Limits) -> _Bucket:
     """The campaign share as delivery takes it (with the bot's bucket, in the same script):
     the runner's pacing keeps the queue short, this one holds the share at Telegram however
-    unevenly queued messages reach the workers."""
+    unevenly queued messages reach the workers. Paced at the share itself (no headroom): its
+    window rule is what keeps arrivals within the share, and a pace just above the runner's
+    means delivery never falls behind the messages the runner creates."""
     rate = limits.per_bot * settings.CAMPAIGN_SEND_SHARE
     return _Bucket(
         _key("campaign-out", bot_id),
-        limits.interval_us(rate),
+        round(1_000_000 / rate),
         limits.slack_us(1),
         *_per_window(rate, 1),
     )
@@ -298,8 +312,8 @@ def acquire_campaign(
     Campaign messages then enter the telegram queue no faster than the share, so delivery never
     holds a backlog of them in front of a member's reply: the bot bucket always has at least
     ``1 - share`` of its rate left for the inbox. Same pacing and window rule as ``acquire``
-    (no slack: a campaign that fell behind has no reason to catch up in a burst); the window
-    log counts tokens from when they were given, since what follows is only a queued task.
+    (with a little slack, ``CAMPAIGN_RUNNER_SLACK_US``); the window log counts tokens from when
+    they were given, since what follows is only a queued task.
     Returns 0.0 when the token was taken, else the seconds to wait."""
     limits = limits or Limits.from_settings()
     bucket = _campaign_bucket(
