@@ -40,6 +40,7 @@ from campaigns.views.common import (
     active_bots,
     campaign_or_404,
     can_edit,
+    save_settings,
     section_url,
 )
 from crm import selectors as crm_selectors
@@ -203,15 +204,10 @@ def campaign_basics(request: HttpRequest, pk: int) -> HttpResponse:
     if away:
         return away
     form = CampaignBasicsForm(request.POST, bots=active_bots(request))
-    if form.is_valid():
-        try:
-            campaign_update(campaign=campaign, actor=request.user, data=form.service_data())
-        except ValidationError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(section_url(campaign, "basics"))
-    return render_builder(request, campaign, basics=form)
+    saved = save_settings(
+        request, campaign, form, form.service_data, section="basics", saved="Saved."
+    )
+    return saved or render_builder(request, campaign, basics=form)
 
 
 @org_required(EDIT)
@@ -321,15 +317,15 @@ def campaign_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     if away:
         return away
     form = ScheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            campaign_update(campaign=campaign, actor=request.user, data=form.service_data(campaign))
-        except ValidationError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "Schedule saved.")
-            return redirect(section_url(campaign, "schedule"))
-    return render_builder(request, campaign, schedule=form)
+    saved = save_settings(
+        request,
+        campaign,
+        form,
+        lambda: form.service_data(campaign),
+        section="schedule",
+        saved="Schedule saved.",
+    )
+    return saved or render_builder(request, campaign, schedule=form)
 
 
 @org_required(EDIT)

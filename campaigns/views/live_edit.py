@@ -6,7 +6,6 @@ views put those messages next to the fields."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -16,8 +15,8 @@ from accounts.tenancy import org_required
 from campaigns.forms import place_step_errors, read_rows, steps_payload
 from campaigns.live_forms import CampaignDetailsForm, LiveScheduleForm
 from campaigns.models import Campaign
-from campaigns.services.campaigns import campaign_steps_set, campaign_update
-from campaigns.views.common import EDIT, campaign_or_404, section_url
+from campaigns.services.campaigns import campaign_steps_set
+from campaigns.views.common import EDIT, campaign_or_404, save_settings
 from campaigns.views.live_page import render_live
 
 
@@ -36,15 +35,15 @@ def campaign_live_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     if away:
         return away
     form = LiveScheduleForm(request.POST, initial=LiveScheduleForm.initial_for(campaign))
-    if form.is_valid():
-        try:
-            campaign_update(campaign=campaign, actor=request.user, data=form.service_data(campaign))
-        except ValidationError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "Schedule saved: it applies to the messages still to send.")
-            return redirect(section_url(campaign, "schedule"))
-    return render_live(request, campaign, schedule=form)
+    saved = save_settings(
+        request,
+        campaign,
+        form,
+        lambda: form.service_data(campaign),
+        section="schedule",
+        saved="Schedule saved: it applies to the messages still to send.",
+    )
+    return saved or render_live(request, campaign, schedule=form)
 
 
 @org_required(EDIT)
@@ -54,15 +53,10 @@ def campaign_live_details(request: HttpRequest, pk: int) -> HttpResponse:
     if away:
         return away
     form = CampaignDetailsForm(request.POST)
-    if form.is_valid():
-        try:
-            campaign_update(campaign=campaign, actor=request.user, data=form.service_data())
-        except ValidationError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(section_url(campaign, "details"))
-    return render_live(request, campaign, details=form)
+    saved = save_settings(
+        request, campaign, form, form.service_data, section="details", saved="Saved."
+    )
+    return saved or render_live(request, campaign, details=form)
 
 
 @org_required(EDIT)
