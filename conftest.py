@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 
 from tests.fakes.openai import fake_openai  # noqa: F401  (the fake OpenAI API fixture)
+from tests.fakes.smtp import smtp_server  # noqa: F401  (the fake SMTP server fixture)
 from tests.fakes.telegram import fake_telegram  # noqa: F401  (the fake Bot API fixture)
 from tests.fakes.webhook_receiver import (  # noqa: F401  (the fake webhook receiver)
     webhook_receiver,

@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.audit import audit_record
 from accounts.errors import PermissionDenied, RateLimited, ValidationError
-from accounts.models import Membership, Organization, User
+from accounts.models import AuditEntry, Membership, Organization, User
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_LENGTH = 8
@@ -98,7 +98,8 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice, token: str) -> lis
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _backup_codes_replace(user)
-    audit_record(action="mfa.enabled", actor=user, target=user)
+    entry = audit_record(action="mfa.enabled", actor=user, target=user)
+    _security_notice(user, "mfa_enabled", entry)
     return codes
 
 
@@ -107,7 +108,8 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
     if not mfa_enabled(user):
         raise ValidationError("Turn on two-factor authentication first.")
     codes = _backup_codes_replace(user)
-    audit_record(action="mfa.backup_codes_regenerated", actor=user, target=user)
+    entry = audit_record(action="mfa.backup_codes_regenerated", actor=user, target=user)
+    _security_notice(user, "backup_codes_regenerated", entry)
     return codes
 
 
@@ -140,7 +142,21 @@ def mfa_disable(*, user: User, confirmation: str) -> None:
 def _disable(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit_record(action="mfa.disabled", actor=user, target=user)
+    entry = audit_record(action="mfa.disabled", actor=user, target=user)
+    _security_notice(user, "mfa_disabled", entry)
+
+
+def _security_notice(user: User, kind: str, entry: AuditEntry) -> None:
+    """The user hears of every change to their second factor, in case it was not them."""
+    # accounts.signals imports accounts.signin, which imports this module.
+    from accounts.signals import security_notice_send
+
+    security_notice_send(
+        user=user,
+        kind=kind,
+        source=f"audit:{entry.pk}",
+        details={"at": entry.created_at.isoformat()},
+    )
 
 
 def mfa_verify_token(*, user: User, token: str) -> Any | None:

@@ -29,6 +29,9 @@ MFA_EXEMPT_PREFIXES = (
     "/accounts/signup/",
     "/accounts/confirm-email/",
     "/accounts/password/reset/",
+    # Email unsubscribe links work without signing in; a half-signed-in session must not
+    # stand in their way.
+    "/notifications/unsubscribe/",
     "/static/",
     "/healthz",
     "/readyz",

@@ -67,6 +67,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # campaigns: outreach sequences; those who write to prospects build, launch and stop them
     "campaign.view": _ALL,
     "campaign.edit": _WRITERS,
+    # notifications: everyone reads and sets up their own; admins set the organization's defaults
+    "notification.view": _ALL,
+    "notification.configure": _MANAGERS,
 }
 
 # API keys act with the rights of a role chosen by their scope, never more than "bidi".

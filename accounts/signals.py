@@ -3,6 +3,7 @@ user's list of browser sessions (``accounts.signin``) in step."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.signals import password_changed, password_reset, password_set
@@ -12,19 +13,66 @@ from django.dispatch import Signal, receiver
 
 from accounts.audit import audit_record
 from accounts.models import User
-from accounts.signin import user_session_end, user_session_record, user_sessions_forget_others
+from accounts.signin import (
+    sign_in_from_new_device,
+    user_session_end,
+    user_session_record,
+    user_sessions_forget_others,
+)
+
+logger = logging.getLogger(__name__)
 
 # Sent by ``accounts.services.organization_create`` inside its transaction, with
 # ``organization=``: apps standing on accounts set up their per-organization defaults here
 # (e.g. the default pipeline) without accounts importing them.
 organization_created = Signal()
 
+# Something happened to a user's account that they must hear about, whoever did it: a sign-in
+# from a device not seen in 90 days, two-factor authentication turned on or off, backup codes
+# regenerated. Sent (through ``security_notice_send``) with ``user``; ``kind``: "login",
+# "mfa_enabled", "mfa_disabled" or "backup_codes_regenerated"; ``source``: what happened, as a
+# string receivers key their idempotency on ("audit:812"); ``details``: a dict (for "login":
+# "device", "ip" and "at", an ISO time). notifications tells the user; accounts imports no app.
+security_notice = Signal()
+
+SECURITY_NOTICE_KINDS = ("login", "mfa_enabled", "mfa_disabled", "backup_codes_regenerated")
+
+
+def security_notice_send(
+    *, user: User, kind: str, source: str, details: dict[str, Any] | None = None
+) -> None:
+    """Tell the receivers; one that fails is logged and never undoes the sign-in or change."""
+    if kind not in SECURITY_NOTICE_KINDS:
+        raise ValueError(f"Unknown security notice kind {kind!r}")
+    answers = security_notice.send_robust(
+        sender=User, user=user, kind=kind, source=source, details=details or {}
+    )
+    for receiver_, error in answers:
+        if isinstance(error, Exception):
+            logger.error(
+                "security_notice receiver %r failed for user %s",
+                receiver_,
+                user.pk,
+                exc_info=(type(error), error, error.__traceback__),
+            )
+
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(action="user.login", actor=user, target=user)
+    entry = audit_record(action="user.login", actor=user, target=user)
     if request is not None and hasattr(request, "session"):
-        user_session_record(request=request, user=user)
+        session = user_session_record(request=request, user=user)
+        if sign_in_from_new_device(user=user, user_session=session, login_entry=entry):
+            security_notice_send(
+                user=user,
+                kind="login",
+                source=f"audit:{entry.pk}",
+                details={
+                    "device": session.device_label,
+                    "ip": session.ip_address or "",
+                    "at": entry.created_at.isoformat(),
+                },
+            )
 
 
 @receiver(user_logged_out)

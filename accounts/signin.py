@@ -36,11 +36,13 @@ from accounts.errors import (
     ValidationError,
 )
 from accounts.mfa import mfa_challenge
-from accounts.models import User, UserSession
+from accounts.models import AuditEntry, User, UserSession
 
 USER_SESSION_ID_KEY = "_bidi_user_session_id"
 # How often a request may write ``last_seen_at``; "last seen" needs minutes, not milliseconds.
 TOUCH_INTERVAL = 60
+# A sign-in from a (browser, IP address) pair the user did not use for this long is news to them.
+KNOWN_DEVICE_DAYS = 90
 INVALID_CREDENTIALS = "Email or password is not correct."
 
 
@@ -77,6 +79,31 @@ def user_session_record(*, request: HttpRequest, user: User) -> UserSession:
     )
     request.session[USER_SESSION_ID_KEY] = row.pk
     return row
+
+
+def sign_in_from_new_device(
+    *, user: User, user_session: UserSession, login_entry: AuditEntry | None = None
+) -> bool:
+    """True when ``user_session`` signed in from a user agent and IP address pair the user has
+    not used in the last ``KNOWN_DEVICE_DAYS`` days, and they had signed in before.
+
+    Session rows end at sign-out, so the audit log's sign-ins count too ("user.login" entries,
+    apart from ``login_entry``, the one just written): signing out and back in on the same
+    laptop is not a new device. An account's very first sign-in tells nobody anything new.
+    """
+    since = timezone.now() - timedelta(days=KNOWN_DEVICE_DAYS)
+    pair = {"user_agent": user_session.user_agent, "ip_address": user_session.ip_address}
+    logins = AuditEntry.objects.filter(
+        action="user.login", target_type=User._meta.label_lower, target_id=str(user.pk)
+    ).exclude(pk=login_entry.pk if login_entry is not None else None)
+    other_sessions = UserSession.objects.filter(user=user).exclude(pk=user_session.pk)
+    if not logins.exists() and not other_sessions.exists():
+        return False
+    seen = (
+        other_sessions.filter(last_seen_at__gte=since, **pair).exists()
+        or logins.filter(created_at__gte=since, **pair).exists()
+    )
+    return not seen
 
 
 def user_session_touch(request: HttpRequest) -> bool:

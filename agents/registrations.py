@@ -1,4 +1,5 @@
-"""Everything agents plugs into other apps' registries (events, Telegram buttons, inbox).
+"""Everything agents plugs into other apps' registries (events, Telegram buttons, inbox,
+notification types).
 
 One function, called from ``AgentsConfig.ready()``, so the list of hooks is in one place.
 """
@@ -11,6 +12,7 @@ def register_all() -> None:
     _register_auto_draft()
     _register_automation()
     _register_inbox_ui()
+    _register_notifications()
     _register_stage_suggestions()
     _register_telegram_buttons()
 
@@ -55,15 +57,19 @@ def _register_stage_suggestions() -> None:
     )
 
 
+def _register_notifications() -> None:
+    """The notice that a draft awaits its reviewer (``agents.notifications_hooks``): in the
+    app and, with Approve & send / Reject buttons, in Telegram."""
+    from agents import notifications_hooks
+
+    notifications_hooks.register()
+
+
 def _register_telegram_buttons() -> None:
-    """Offer ready drafts in the reviewer's private chat with the bot, with "Approve & send" /
-    "Reject" buttons (``agents.telegram_buttons``)."""
+    """The "Approve & send" / "Reject" buttons under a ready draft's Telegram notice
+    (``agents.telegram_buttons``)."""
     from agents import telegram_buttons as buttons
-    from automation.events import subscriber
     from messaging.telegram.callbacks import callback_action
 
-    subscriber(buttons.SUBSCRIBER_NAME, events=["draft.generated"])(
-        buttons.offer_on_draft_generated
-    )
     callback_action(buttons.APPROVE, perm="ai.draft")(buttons.approve_from_telegram)
     callback_action(buttons.REJECT, perm="ai.draft")(buttons.reject_from_telegram)

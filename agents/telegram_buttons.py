@@ -1,128 +1,47 @@
 """Approve or reject a ready draft from Telegram, with the bot's inline buttons.
 
-When a draft is ready (``draft.generated``), the member it is for — the chat's assignee, else the
-member who asked for it — gets it in their private chat with the same bot, if they linked their
-Telegram account (allauth ``SocialAccount`` provider "telegram", as ``/commands`` use) and have
-written to that bot (so a ``Chat`` of the bot with their Telegram id exists: bots cannot start
-conversations). Under the text: "Approve & send" and "Reject" (``draft.approve:<id>`` /
-``draft.reject:<id>``), handled through ``messaging.telegram.callbacks`` — which checks that the
-presser is a team member of the bot's organization with ``ai.draft`` — by the same services the
-inbox uses, so Telegram approvals go through the normal send path and are recorded the same way.
+When a draft is ready, the member it is for (``reviewer``: the chat's assignee, else the member
+who asked for it) is told through notifications (``agents.notifications_hooks``, type
+``draft.ready``): in Telegram the notice comes from the organization's bot to their private
+chat — when they linked their Telegram account (allauth ``SocialAccount`` provider "telegram")
+and started a chat with the bot — with "Approve & send" and "Reject" under it
+(``draft.approve:<id>`` / ``draft.reject:<id>``). The buttons are handled here, through
+``messaging.telegram.callbacks`` — which checks that the presser is a team member of the bot's
+organization with ``ai.draft`` — by the same services the inbox uses, so Telegram approvals go
+through the normal send path and are recorded the same way.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from typing import Any
 
-from allauth.socialaccount.models import SocialAccount
-
-from accounts.errors import DomainError
 from accounts.models import Membership, User
-from accounts.permissions import role_has_perm
 from agents.errors import DraftNotActionable
 from agents.models import Draft
 from agents.services.drafts import draft_approve, draft_reject
-from messaging.models import Chat, Message, TelegramBot
-from messaging.services.sending import message_send
+from messaging.models import TelegramBot
 
-logger = logging.getLogger(__name__)
-
-SUBSCRIBER_NAME = "agents.telegram_draft_buttons"
 APPROVE = "draft.approve"
 REJECT = "draft.reject"
 REJECT_REASON = "Rejected from Telegram"
-# Telegram's limit is 4096 characters a message; the header takes the rest.
+# Telegram's limit is 4096 characters a message; the title and link take the rest.
 DRAFT_TEXT_MAX = 3500
 ALREADY_HANDLED = "This draft was already handled."
 
 
-def draft_keyboard(draft: Draft) -> dict[str, Any]:
-    """The inline keyboard under a draft (callback data well under Telegram's 64 bytes)."""
-    return {
-        "inline_keyboard": [
-            [
-                {"text": "Approve & send", "callback_data": f"{APPROVE}:{draft.pk}"},
-                {"text": "Reject", "callback_data": f"{REJECT}:{draft.pk}"},
-            ]
+def draft_buttons(draft_id: int) -> list[list[dict[str, str]]]:
+    """The inline keyboard rows under a draft (callback data well under Telegram's 64 bytes)."""
+    return [
+        [
+            {"text": "Approve & send", "callback_data": f"{APPROVE}:{draft_id}"},
+            {"text": "Reject", "callback_data": f"{REJECT}:{draft_id}"},
         ]
-    }
+    ]
 
 
-def _reviewer(draft: Draft) -> User | None:
+def reviewer(draft: Draft) -> User | None:
     """Who decides: the chat's assignee, else the member who asked for the draft."""
     return draft.chat.assigned_to or draft.requested_by
-
-
-def reviewer_private_chat(draft: Draft, user: User) -> Chat | None:
-    """``user``'s private chat with the draft's bot, if they linked Telegram and may decide."""
-    membership = Membership.objects.filter(organization_id=draft.organization_id, user=user).first()
-    if membership is None or not role_has_perm(membership.role, "ai.draft"):
-        return None
-    telegram_ids = [
-        int(uid)
-        for uid in SocialAccount.objects.filter(user=user, provider="telegram").values_list(
-            "uid", flat=True
-        )
-        if str(uid).isdigit()
-    ]
-    if not telegram_ids:
-        return None
-    return (
-        Chat.objects.filter(
-            organization_id=draft.organization_id,
-            bot_id=draft.chat.bot_id,
-            kind=Chat.Kind.PRIVATE,
-            telegram_chat_id__in=telegram_ids,
-            is_blocked=False,
-        )
-        .exclude(pk=draft.chat_id)
-        .select_related("bot", "organization")
-        .first()
-    )
-
-
-def _review_text(draft: Draft) -> str:
-    body = draft.text
-    if len(body) > DRAFT_TEXT_MAX:
-        body = body[: DRAFT_TEXT_MAX - 1].rstrip() + "…"
-    label = "AI draft" if draft.provider != "local" else "Draft (offline drafter, not an AI)"
-    return f"{label} for {draft.chat}:\n\n{body}"
-
-
-def draft_offer_in_telegram(*, draft: Draft) -> Message | None:
-    """Queue the ready draft with its buttons to the reviewer's private chat; None when there
-    is nobody to send it to (no assignee/requester, Telegram not linked, no private chat)."""
-    if draft.status != Draft.Status.READY or not draft.chat.bot_id:
-        return None
-    user = _reviewer(draft)
-    private = reviewer_private_chat(draft, user) if user is not None else None
-    if private is None:
-        return None
-    return message_send(
-        chat=private,
-        actor=None,
-        text=_review_text(draft),
-        reply_markup=draft_keyboard(draft),
-        source=Message.Source.COMMAND,
-    )
-
-
-def offer_on_draft_generated(event: Any) -> None:
-    """``draft.generated`` subscriber (registered in ``agents.registrations``)."""
-    draft_id = (event.payload.get("draft") or {}).get("id")
-    draft = (
-        Draft.objects.filter(organization_id=event.organization_id, pk=draft_id)
-        .select_related("chat__assigned_to", "chat__contact", "requested_by", "organization")
-        .first()
-    )
-    if draft is None:
-        return
-    try:
-        draft_offer_in_telegram(draft=draft)
-    except DomainError as error:  # the private chat was blocked, the bot disconnected…
-        logger.info("Draft %s not offered in Telegram: %s", draft.pk, error.message)
 
 
 def _ready_draft_or_answer(bot: TelegramBot, argument: str) -> Draft | str:

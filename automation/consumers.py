@@ -103,6 +103,11 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self.send_json(_client_message(event))
 
+    async def user_message(self, message: dict[str, Any]) -> None:
+        """A message for this user only (``automation.realtime.users_send``): their
+        notifications. Sent as it is; it carries no event id and is not replayed."""
+        await self.send_json(message["message"])
+
     async def ephemeral_forward(self, message: dict[str, Any]) -> None:
         """Typing, presence and the like (automation/realtime_handlers.py): never stored."""
         if message.get("exclude_channel") == self.channel_name:

@@ -53,6 +53,26 @@ def forward_to_websockets(events: list[Event]) -> None:
     _sender.run(_send_all(layer, messages))
 
 
+def users_send(messages: list[tuple[int, dict[str, Any]]]) -> None:
+    """Send each ``(user id, client message)`` to every socket of that user, as it is.
+
+    For notices about one person (their notifications): the message goes only to their own
+    sockets, so the sender has already decided they may see it.
+    """
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+    _sender.run(
+        _send_all(
+            layer,
+            [
+                (user_group(user_id), {"type": "user.message", "message": m})
+                for user_id, m in messages
+            ],
+        )
+    )
+
+
 class _LoopThread:
     """One event loop per process, on its own thread, for channel-layer sends from sync code.
 

@@ -9,6 +9,7 @@ from automation import api as automation_api
 from campaigns import api as campaigns_api
 from crm import api as crm_api
 from messaging import api as messaging_api
+from notifications import api as notifications_api
 from pipelines import api as pipelines_api
 
 APP_APIS = (
@@ -18,6 +19,7 @@ APP_APIS = (
     campaigns_api,
     crm_api,
     messaging_api,
+    notifications_api,
     pipelines_api,
 )
 

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "pipelines",
     "agents",
     "campaigns",
+    # Last: its ready() subscribes to the events every other app's notification types need.
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +252,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Running campaigns with recipients due and no live runner; scheduled ones whose start came.
     "campaigns-tick": {"task": "campaigns.tasks.campaigns_tick", "schedule": 10.0},
+    # Email/Telegram notices whose quiet hours ended or whose retry is due; email digests.
+    "notifications-deliveries-send-due": {
+        "task": "notifications.tasks.deliveries_send_due",
+        "schedule": 30.0,
+    },
+    "notifications-digests-send-due": {
+        "task": "notifications.tasks.digests_send_due",
+        "schedule": 60.0,
+    },
     # Webhook retries are polled from the database, never left to long Celery ETAs.
     "automation-webhooks-send-due": {
         "task": "automation.tasks.webhook_deliveries_send_due",
@@ -511,6 +522,8 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "automation.models.WebhookDelivery.Status",
         "CampaignStatusEnum": "campaigns.models.Campaign.Status",
         "RecipientStatusEnum": "campaigns.models.Recipient.Status",
+        "NotificationChannelEnum": "notifications.models.Channel",
+        "NotificationDigestEnum": "notifications.models.UserSettings.Digest",
     },
 }
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("automation.urls")),
     path("", include("campaigns.urls")),
     path("", include("messaging.urls")),
+    path("", include("notifications.urls")),
     path("", include("accounts.urls")),
 ]
 

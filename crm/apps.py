@@ -9,7 +9,10 @@ class CrmConfig(AppConfig):
         from crm import (
             automation_hooks,
             enrichment,  # noqa: F401  (registers the enrichment subscriber)
+            notifications_hooks,
         )
 
         # The "contact" and "company" trigger subjects and the contact actions.
         automation_hooks.register()
+        # "Mentioned in a note", "My import finished" (notifications.registry).
+        notifications_hooks.register()

@@ -8,7 +8,7 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         # Registers the Telegram enrichment provider and the subscriber that runs it, and the
         # link preview task with the subscriber that starts it.
-        from messaging import automation_hooks
+        from messaging import automation_hooks, notifications_hooks
         from messaging.linkpreview import tasks as link_preview_tasks  # noqa: F401
         from messaging.presence import register_realtime_handlers
         from messaging.telegram import (
@@ -20,3 +20,5 @@ class MessagingConfig(AppConfig):
         register_realtime_handlers()
         # The "message" and "chat" trigger subjects, chat actions, "no reply for N days".
         automation_hooks.register()
+        # "New message in my chat", "Chat assigned to me" (notifications.registry).
+        notifications_hooks.register()

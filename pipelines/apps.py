@@ -17,6 +17,7 @@ class PipelinesConfig(AppConfig):
         from pipelines import (
             automation_hooks,
             inbox_panel,
+            notifications_hooks,
             signals,  # noqa: F401  (default pipeline for new organizations)
         )
         from pipelines.views import record_deals
@@ -30,6 +31,8 @@ class PipelinesConfig(AppConfig):
         register_inbox_row_hook("deal", inbox_panel.deal_stage_chips)
         # The "deal" trigger subject, deal actions, "deal in a stage longer than N days".
         automation_hooks.register()
+        # "A deal I own is assigned / moved / won / lost" (notifications.registry).
+        notifications_hooks.register()
         register_inbox_stage_filter(
             StageFilter(
                 choices=inbox_panel.stage_filter_choices,

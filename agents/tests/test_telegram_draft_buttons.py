@@ -1,6 +1,7 @@
 """Approving and rejecting drafts with the bot's inline buttons (agents.telegram_buttons),
-end to end against the fake Bot API: inbound → draft → buttons in the member's private chat →
-press → the prospect receives the text."""
+end to end against the fake Bot API: inbound → draft → the ``draft.ready`` notice with its
+buttons in the member's private chat (through notifications) → press → the prospect receives
+the text."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from allauth.socialaccount.models import SocialAccount
 from agents.models import Draft
 from agents.services.drafts import draft_request
 from agents.tests.factories import DraftFactory
+from automation.models import Event
 from messaging.models import Chat
 from messaging.tests import updates
+from notifications.models import Delivery
+from notifications.services import preferences_update
+from notifications.subscriber import notify_for_event
 
 
 @pytest.fixture
@@ -70,7 +75,9 @@ def test_ready_draft_is_offered_with_buttons_in_the_members_private_chat(
     draft = _ready_draft(boris, anna, django_capture_on_commit_callbacks)
 
     [offer] = _offers(connected.telegram)
+    assert offer["text"].startswith(f"Draft ready for {anna} (offline drafter, not an AI)")
     assert draft.text in offer["text"]
+    assert f"/inbox/{anna.pk}/" in offer["text"]
     keyboard = json.loads(offer["reply_markup"])["inline_keyboard"]
     assert [[b["text"] for b in row] for row in keyboard] == [["Approve & send", "Reject"]]
     assert [b["callback_data"] for b in keyboard[0]] == [
@@ -166,6 +173,49 @@ def test_no_offer_without_a_linked_telegram_account(
 ):
     boris, anna = team
     SocialAccount.objects.filter(user=boris.user).delete()
+
+    _ready_draft(boris, anna, django_capture_on_commit_callbacks)
+
+    assert _offers(connected.telegram) == []
+
+
+def test_the_offer_is_recorded_as_a_sent_telegram_notice(
+    connected,
+    team,
+    django_capture_on_commit_callbacks,
+):
+    boris, anna = team
+
+    draft = _ready_draft(boris, anna, django_capture_on_commit_callbacks)
+
+    delivery = Delivery.objects.get(notification__user=boris.user, channel="telegram")
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.notification.type == "draft.ready"
+    assert delivery.notification.data == {"draft_id": draft.pk, "bot_id": connected.bot.pk}
+    assert delivery.detail.startswith("Telegram message ")
+
+
+def test_a_redispatched_event_does_not_offer_the_draft_twice(
+    connected,
+    team,
+    django_capture_on_commit_callbacks,
+):
+    boris, anna = team
+    _ready_draft(boris, anna, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_for_event(Event.objects.get(name="draft.generated"))
+
+    assert len(_offers(connected.telegram)) == 1
+
+
+def test_no_offer_when_the_member_turned_telegram_off_for_drafts(
+    connected,
+    team,
+    django_capture_on_commit_callbacks,
+):
+    boris, anna = team
+    preferences_update(user=boris.user, changes={("draft.ready", "telegram"): False})
 
     _ready_draft(boris, anna, django_capture_on_commit_callbacks)
 

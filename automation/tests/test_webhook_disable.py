@@ -1,15 +1,19 @@
-"""An endpoint that keeps failing for days is disabled and its admins are told."""
+"""An endpoint that keeps failing for days is disabled and its owners and admins are told (a
+notice in the app and an email, through the notifications app)."""
 
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from automation.models import Event, WebhookDelivery, WebhookEndpoint
 from automation.tests.factories import EventFactory
 from automation.webhooks.delivery import deliveries_for_events, deliveries_send
 from automation.webhooks.services import endpoint_update
+from notifications.models import Notification
+from notifications.selectors import notifications_for
 from tests.fakes.webhook_receiver import receiver_endpoint
 
 pytestmark = pytest.mark.django_db
@@ -45,12 +49,12 @@ def test_a_success_clears_the_failing_streak(webhook_receiver, django_capture_on
     assert endpoint.failing_since is None
 
 
-def test_an_endpoint_failing_longer_than_the_limit_is_disabled_and_admins_emailed(
+def test_an_endpoint_failing_longer_than_the_limit_is_disabled_and_admins_notified(
     webhook_receiver, make_member, django_capture_on_commit_callbacks
 ):
     owner = make_member("owner")
     admin = make_member("admin", organization=owner.organization)
-    make_member("bidi", organization=owner.organization)
+    bidi = make_member("bidi", organization=owner.organization)
     endpoint = receiver_endpoint(
         webhook_receiver,
         owner.organization,
@@ -68,6 +72,30 @@ def test_an_endpoint_failing_longer_than_the_limit_is_disabled_and_admins_emaile
     assert Event.objects.filter(
         organization=endpoint.organization, name="webhook_endpoint.disabled"
     ).exists()
+    for member in (owner, admin):
+        [notice] = notifications_for(member.user, owner.organization)
+        assert notice.title == f"Webhook endpoint disabled: {endpoint.description or endpoint.url}"
+        assert endpoint.disabled_reason in notice.body
+        assert notice.url == reverse("automation:webhook_detail", args=[endpoint.pk])
+    assert not notifications_for(bidi.user, owner.organization).exists()
+
+
+def test_the_owners_and_admins_of_a_disabled_endpoint_are_emailed(
+    webhook_receiver, make_member, django_capture_on_commit_callbacks
+):
+    owner = make_member("owner")
+    admin = make_member("admin", organization=owner.organization)
+    make_member("bidi", organization=owner.organization)
+    endpoint = receiver_endpoint(
+        webhook_receiver,
+        owner.organization,
+        failing_since=timezone.now() - timedelta(days=5, minutes=1),
+    )
+    webhook_receiver.fail(503)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _attempt(endpoint, django_capture_on_commit_callbacks)
+
     assert sorted(m.to[0] for m in mail.outbox) == sorted([owner.user.email, admin.user.email])
     assert endpoint.url in mail.outbox[0].body
 
@@ -83,6 +111,7 @@ def test_an_endpoint_failing_for_less_than_the_limit_stays_enabled(
     endpoint.refresh_from_db()
     assert endpoint.enabled
     assert mail.outbox == []
+    assert not Notification.objects.exists()
 
 
 def test_enabling_a_disabled_endpoint_clears_why_it_was_disabled(make_member):

@@ -336,9 +336,7 @@ def deliveries_replay_failed(*, endpoint: WebhookEndpoint, actor: User, since: d
 @transaction.atomic
 def endpoint_disable_failing(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> None:
     """Disable an endpoint that kept failing (no actor: the sender decides), emit
-    ``webhook_endpoint.disabled`` and email the organization's owners and admins."""
-    from automation.webhooks.notify import endpoint_disabled_notify
-
+    ``webhook_endpoint.disabled``; the notifications app tells the owners and admins."""
     now = now or timezone.now()
     since = endpoint.failing_since or now
     reason = f"Every delivery failed since {since:%Y-%m-%d %H:%M} UTC."
@@ -353,4 +351,3 @@ def endpoint_disable_failing(*, endpoint: WebhookEndpoint, now: datetime | None 
         "webhook_endpoint.disabled",
         {"endpoint": endpoint_payload(endpoint), "reason": reason},
     )
-    transaction.on_commit(lambda: endpoint_disabled_notify(endpoint))

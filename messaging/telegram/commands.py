@@ -8,7 +8,9 @@ rate-limited and retried. Commands run inside the update's processing transactio
 queued only when the update's work commits.
 
 ``/status`` lines come from a registry (``status_section``) so apps above messaging
-(pipelines' deals, campaigns) add theirs without messaging importing them.
+(pipelines' deals, campaigns) add theirs without messaging importing them; so do ``/start``
+deep-link payloads with a prefix (``start_payload_handler``), e.g. notifications' account
+linking ``/start link_<code>``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,35 @@ def status_section(name: str) -> Callable[[StatusSection], StatusSection]:
         return func
 
     return register
+
+
+# (bot, private chat, sender, payload without the prefix) -> the bot's answer.
+StartPayloadHandler = Callable[[TelegramBot, Chat, dict[str, Any], str], str]
+_start_payload_handlers: dict[str, StartPayloadHandler] = {}
+
+
+def start_payload_handler(prefix: str) -> Callable[[StartPayloadHandler], StartPayloadHandler]:
+    """Register a handler of ``/start <prefix>…`` deep links in private chats. Its answer
+    replaces the usual ``/start`` reply, and the payload is not taken as the contact's source."""
+
+    def register(func: StartPayloadHandler) -> StartPayloadHandler:
+        _start_payload_handlers[prefix] = func
+        return func
+
+    return register
+
+
+def _start_payload_answer(
+    *, bot: TelegramBot, chat: Chat, sender: dict[str, Any], args: str
+) -> str | None:
+    """The registered handler's answer to ``/start <args>``, or None when none claims it."""
+    if chat.kind != Chat.Kind.PRIVATE:
+        return None
+    payload = args.split(" ", 1)[0][:PAYLOAD_MAX]
+    for prefix, handler in _start_payload_handlers.items():
+        if payload.startswith(prefix):
+            return handler(bot, chat, sender, payload[len(prefix) :])
+    return None
 
 
 def team_member(organization_id: int, telegram_user_id: int | None) -> Membership | None:
@@ -88,6 +119,11 @@ def command_handle(
     if parsed is None or sender is None or sender.get("is_bot"):
         return False
     name, args = parsed
+    if name == "start":
+        answer = _start_payload_answer(bot=bot, chat=chat, sender=sender, args=args)
+        if answer is not None:
+            _reply(chat, message, answer)
+            return True
     member = team_member(bot.organization_id, sender.get("id"))
     handler = COMMANDS.get(name)
     if handler is None:

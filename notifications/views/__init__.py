@@ -1,0 +1,1 @@
+"""Web pages of notifications: the center and bell menu, settings, unsubscribe."""
