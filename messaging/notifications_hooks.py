@@ -32,12 +32,16 @@ COMMAND = re.compile(r"^/\w+(@\w+)?(\s|$)")
 
 
 def _message(event: Event) -> Message | None:
-    message_id = (event.payload.get("message") or {}).get("id")
-    return (
-        Message.objects.select_related("chat__contact", "sender_contact")
-        .filter(pk=message_id, organization_id=event.organization_id)
-        .first()
-    )
+    """The event's message, read once per event: recipients and every recipient's render ask
+    for it (a message in an unassigned chat goes to each member who may answer)."""
+    if not hasattr(event, "_notified_message"):
+        message_id = (event.payload.get("message") or {}).get("id")
+        event._notified_message = (  # type: ignore[attr-defined]
+            Message.objects.select_related("chat__contact", "sender_contact")
+            .filter(pk=message_id, organization_id=event.organization_id)
+            .first()
+        )
+    return event._notified_message  # type: ignore[attr-defined]
 
 
 def _from_a_prospect(message: Message) -> bool:

@@ -140,6 +140,17 @@
     });
   };
 
+  // On the notification center: say that new notices arrived (the list is server-rendered
+  // with its filters and pages, so the link reloads it rather than guessing where rows go).
+  Bell.prototype.announceOnCenter = function () {
+    var banner = document.querySelector("[data-notice-new]");
+    if (!banner) return;
+    this.arrived = (this.arrived || 0) + 1;
+    banner.querySelector("[data-notice-new-text]").textContent =
+      this.arrived === 1 ? "1 new notification" : this.arrived + " new notifications";
+    banner.hidden = false;
+  };
+
   Bell.prototype.listen = function () {
     var bell = this;
     var dropped = false;
@@ -152,6 +163,7 @@
       if (!data.read) bell.setCount(bell.count + 1);
       bell.showToast(data);
       bell.refreshMenu();
+      bell.announceOnCenter();
     });
     window.BiDiLive.on("notification.read", function (data) {
       bell.markRead(data.ids || []);

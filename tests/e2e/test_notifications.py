@@ -77,6 +77,23 @@ def test_an_assigned_chat_rings_the_bell_live_and_opens_from_the_menu(new_contex
     assert notice.read_at is not None
 
 
+def test_the_center_says_when_new_notices_arrive_and_shows_them(new_context, team):
+    page = new_context().new_page()
+    log_in(page, "max@example.com")
+    page.goto("/notifications/")
+    page.wait_for_function("window.BiDiLive && window.BiDiLive.state() === 'open'")
+    expect(page.get_by_text("No notifications yet")).to_be_visible()
+
+    chat_assign(chat=team["chat"], assignee=team["max"], actor=team["bea"])
+
+    banner = page.locator("[data-notice-new]")
+    expect(banner).to_be_visible(timeout=15_000)
+    expect(banner).to_contain_text("1 new notification")
+    banner.click()
+    expect(page.locator(".notice", has_text="Anna Petrova")).to_be_visible()
+    expect(banner).to_be_hidden()
+
+
 def _fits(page: Page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
