@@ -10,8 +10,9 @@
  *  - sends client messages with BiDiLive.send({type: ...}) (typing, presence heartbeats);
  *    their answers and broadcasts arrive like events but carry no id and are never replayed;
  *  - reports its state to "live.status" subscribers ({state: "connecting" | "open" |
- *    "closed" | "signed-out"}) and a truncated replay to "live.truncated" (the page should
- *    reload: more was missed than the server replays).
+ *    "closed" | "signed-out"}; the current one as soon as they subscribe) and a truncated
+ *    replay to "live.truncated" (the page should reload: more was missed than the server
+ *    replays).
  * A 4401 close (signed out, session revoked) stops reconnecting: signing in again loads a
  * new page anyway.
  */
@@ -158,6 +159,9 @@
     on: function (type, fn) {
       (handlers[type] = handlers[type] || []).push(fn);
       start();
+      // A page script that subscribes after the socket opened (several scripts share it) is
+      // told the current state at once instead of waiting for the next change.
+      if (type === "live.status") fn({ state: state });
       return function () {
         handlers[type] = (handlers[type] || []).filter(function (f) { return f !== fn; });
       };
