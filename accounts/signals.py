@@ -12,7 +12,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import Signal, receiver
 
 from accounts.audit import audit_record
-from accounts.models import User
+from accounts.models import AuditEntry, User, UserSession, describe_user_agent
 from accounts.signin import (
     sign_in_from_new_device,
     user_session_end,
@@ -62,17 +62,42 @@ def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     entry = audit_record(action="user.login", actor=user, target=user)
     if request is not None and hasattr(request, "session"):
         session = user_session_record(request=request, user=user)
-        if sign_in_from_new_device(user=user, user_session=session, login_entry=entry):
-            security_notice_send(
-                user=user,
-                kind="login",
-                source=f"audit:{entry.pk}",
-                details={
-                    "device": session.device_label,
-                    "ip": session.ip_address or "",
-                    "at": entry.created_at.isoformat(),
-                },
-            )
+        new_device_sign_in_tell(
+            user=user,
+            entry=entry,
+            user_agent=session.user_agent,
+            ip_address=session.ip_address,
+            user_session=session,
+        )
+
+
+def new_device_sign_in_tell(
+    *,
+    user: User,
+    entry: AuditEntry,
+    user_agent: str,
+    ip_address: str | None,
+    user_session: UserSession | None = None,
+) -> None:
+    """Send the "login" security notice when this sign-in (browser or API, audited as
+    ``entry``) came from a device the user has not used lately."""
+    if sign_in_from_new_device(
+        user=user,
+        user_agent=user_agent,
+        ip_address=ip_address,
+        login_entry=entry,
+        user_session=user_session,
+    ):
+        security_notice_send(
+            user=user,
+            kind="login",
+            source=f"audit:{entry.pk}",
+            details={
+                "device": describe_user_agent(user_agent),
+                "ip": ip_address or "",
+                "at": entry.created_at.isoformat(),
+            },
+        )
 
 
 @receiver(user_logged_out)

@@ -82,21 +82,29 @@ def user_session_record(*, request: HttpRequest, user: User) -> UserSession:
 
 
 def sign_in_from_new_device(
-    *, user: User, user_session: UserSession, login_entry: AuditEntry | None = None
+    *,
+    user: User,
+    user_agent: str,
+    ip_address: str | None,
+    login_entry: AuditEntry | None = None,
+    user_session: UserSession | None = None,
 ) -> bool:
-    """True when ``user_session`` signed in from a user agent and IP address pair the user has
-    not used in the last ``KNOWN_DEVICE_DAYS`` days, and they had signed in before.
+    """True when a sign-in (a browser's ``user_session``, or an API token) came from a user
+    agent and IP address pair the user has not used in the last ``KNOWN_DEVICE_DAYS`` days,
+    and they had signed in before.
 
     Session rows end at sign-out, so the audit log's sign-ins count too ("user.login" entries,
     apart from ``login_entry``, the one just written): signing out and back in on the same
     laptop is not a new device. An account's very first sign-in tells nobody anything new.
     """
     since = timezone.now() - timedelta(days=KNOWN_DEVICE_DAYS)
-    pair = {"user_agent": user_session.user_agent, "ip_address": user_session.ip_address}
+    pair = {"user_agent": user_agent, "ip_address": ip_address}
     logins = AuditEntry.objects.filter(
         action="user.login", target_type=User._meta.label_lower, target_id=str(user.pk)
     ).exclude(pk=login_entry.pk if login_entry is not None else None)
-    other_sessions = UserSession.objects.filter(user=user).exclude(pk=user_session.pk)
+    other_sessions = UserSession.objects.filter(user=user).exclude(
+        pk=user_session.pk if user_session is not None else None
+    )
     if not logins.exists() and not other_sessions.exists():
         return False
     seen = (
@@ -247,7 +255,14 @@ def api_login(*, request: HttpRequest, email: str, password: str, otp: str = "")
         method = "password+otp"
     AxesProxyHandler.user_logged_in(sender=User, request=request, user=user)
     update_last_login(None, user)
-    audit_record(action="user.login", actor=user, target=user, metadata={"method": f"api:{method}"})
+    entry = audit_record(
+        action="user.login", actor=user, target=user, metadata={"method": f"api:{method}"}
+    )
+    from accounts.signals import new_device_sign_in_tell  # signals imports this module
+
+    new_device_sign_in_tell(
+        user=user, entry=entry, user_agent=entry.user_agent, ip_address=entry.ip_address
+    )
     return RefreshToken.for_user(user)
 
 

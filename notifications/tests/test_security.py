@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from accounts import mfa
 from accounts.tests.factories import PASSWORD, UserFactory, enable_mfa, totp_code
@@ -176,3 +177,33 @@ def test_regenerating_backup_codes_tells_the_user(user, django_capture_on_commit
     [notice] = Notification.objects.filter(user=user)
     assert notice.type == "security.mfa_changed"
     assert notice.title == "New two-factor backup codes"
+
+
+def api_sign_in(user, capture, user_agent: str, ip: str) -> None:
+    client = APIClient(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
+    with capture(execute=True):
+        response = client.post(
+            reverse("api_token_obtain"),
+            {"email": user.email, "password": PASSWORD},
+            format="json",
+        )
+    assert response.status_code == 200, response.content
+
+
+def test_an_api_sign_in_from_a_new_device_tells_the_user(user, django_capture_on_commit_callbacks):
+    sign_in(user, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    api_sign_in(user, django_capture_on_commit_callbacks, "python-requests/2.32", "192.0.2.44")
+
+    [notice] = Notification.objects.filter(user=user, type="security.login")
+    assert "192.0.2.44" in notice.body
+    assert "Python" in notice.body
+    assert [email.to for email in mail.outbox] == [[user.email]]
+
+
+def test_an_api_sign_in_from_a_known_device_tells_nothing(user, django_capture_on_commit_callbacks):
+    api_sign_in(user, django_capture_on_commit_callbacks, "python-requests/2.32", "192.0.2.44")
+    api_sign_in(user, django_capture_on_commit_callbacks, "python-requests/2.32", "192.0.2.44")
+
+    assert not Notification.objects.filter(user=user).exists()
