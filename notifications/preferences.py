@@ -50,8 +50,9 @@ def channel_choices(
         if organization is not None
         else {(t.key, c): c in t.default_channels for t in types for c in ALL_CHANNELS}
     )
+    by_key = {t.key: t for t in types}
     for pair, enabled in own.items():
-        notification_type = next(t for t in types if t.key == pair[0])
+        notification_type = by_key[pair[0]]
         if notification_type.mandatory and pair[1] in notification_type.default_channels:
             continue
         resolved[pair] = enabled
